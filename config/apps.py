@@ -1,0 +1,11 @@
+"""The plumbing app: health check, local mailbox, scheduler."""
+
+from django.apps import AppConfig
+
+
+class ConfigConfig(AppConfig):
+    name = "config"
+    verbose_name = "Site plumbing"
+
+    def ready(self):
+        from config import checks  # noqa: F401 - registers the deployment checks

@@ -1,0 +1,29 @@
+"""Settings for the test suite: the real settings with fast, isolated, in-process services."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("ENV_FILE", "")
+
+from config.settings import *  # noqa: F403
+
+_tmp = Path(tempfile.mkdtemp(prefix="backcare-tests-"))
+MEDIA_ROOT = _tmp / "media"
+PRIVATE_MEDIA_ROOT = _tmp / "private"
+STATIC_ROOT = _tmp / "static"
+STATIC_ROOT.mkdir()
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+WAGTAILADMIN_BASE_URL = "http://testserver"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

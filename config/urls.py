@@ -1,0 +1,18 @@
+"""URL map: plumbing, Wagtail admin and documents, the apps, then Wagtail's page serving."""
+
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from config import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    re_path(r"^media/(?P<path>.*)$", views.media),
+    path("shop/", include("shop.urls")),
+    path("learn/", include("courses.urls")),
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,4 @@
+"""URLs of the courses app (mounted by config/urls.py)."""
+
+app_name = "courses"
+urlpatterns = []

@@ -1,0 +1,8 @@
+"""What buyers buy: products, orders, entitlements, Stripe."""
+
+from django.apps import AppConfig
+
+
+class ShopConfig(AppConfig):
+    name = "shop"
+    verbose_name = "Shop"

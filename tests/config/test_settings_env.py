@@ -1,0 +1,71 @@
+"""The settings refuse to start without a secret key outside DEBUG, and pass the deploy check in production."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    clean.update(ENV_FILE="", DJANGO_SETTINGS_MODULE="config.settings", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_start_up_without_secret_key_outside_debug_stops_with_one_line(tmp_path):
+    result = run_manage("check", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "SECRET_KEY is not set: set SECRET_KEY in the environment or .env (or DEBUG=1 locally)."
+    ]
+
+
+def test_start_up_without_secret_key_in_debug_works(tmp_path):
+    result = run_manage("check", DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_passes_with_production_environment(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        HTTPS="1",
+        ALLOWED_HOSTS="backcare.example",
+        WAGTAILADMIN_BASE_URL="https://backcare.example",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_warns_when_mail_would_stay_local(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        HTTPS="1",
+        ALLOWED_HOSTS="backcare.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    assert result.returncode == 1
+    assert "config.W001" in result.stderr

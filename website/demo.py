@@ -1,0 +1,262 @@
+"""Demo content for a fresh install: the author, the home page and the first articles.
+
+Called by `manage.py load_demo`; every function is idempotent (looks up before it creates).
+"""
+
+import io
+import logging
+
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+from wagtail.images.models import Image
+from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
+
+from website.models import ArticleIndexPage, ArticlePage, AuthorProfile, HomePage
+
+logger = logging.getLogger(__name__)
+
+AUTHOR_NAME = "Stephen O'Dwyer"
+
+
+def generated_image(*, title: str, size: tuple[int, int], colours: tuple[str, str], label: str = "") -> Image:
+    """A Wagtail image drawn here (a vertical gradient with an optional label), made once per title."""
+    existing = Image.objects.filter(title=title).first()
+    if existing:
+        return existing
+    width, height = size
+    top, bottom = (PILImage.new("RGB", (1, 1), colour).getpixel((0, 0)) for colour in colours)
+    canvas = PILImage.new("RGB", size)
+    draw = ImageDraw.Draw(canvas)
+    for y in range(height):
+        mix = y / max(1, height - 1)
+        draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)))
+    if label:
+        font = ImageFont.load_default(size=max(16, height // 5))
+        box = draw.textbbox((0, 0), label, font=font)
+        position = ((width - (box[2] - box[0])) / 2, (height - (box[3] - box[1])) / 2 - box[1])
+        draw.text(position, label, fill="white", font=font)
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
+    return Image.objects.create(title=title, file=ImageFile(buffer, name=f"{slug}.png"))
+
+
+def load_author() -> AuthorProfile:
+    portrait = generated_image(
+        title="Portrait of Stephen O'Dwyer", size=(480, 480), colours=("#0b6b5c", "#123c46"), label="SO'D"
+    )
+    author, _ = AuthorProfile.objects.get_or_create(
+        name=AUTHOR_NAME,
+        defaults={
+            "credentials": "CNMT",
+            "role": "Neuromuscular Therapist & Pain Relief Researcher",
+            "photo": portrait,
+            "biography": (
+                "<p>Stephen is a certified neuromuscular therapist who has spent his working life helping "
+                "people out of lower back pain. He writes practical guides on pelvic torsion, on stretching "
+                "with Active Isolated Stretching and on treating the iliopsoas yourself.</p>"
+            ),
+        },
+    )
+    return author
+
+
+def load_home() -> HomePage:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = root.add_child(
+            instance=HomePage(
+                title="Relief for lower back pain",
+                slug="relief",
+                introduction=(
+                    "Clear, practical articles on why the lower back hurts and what you can do about it, "
+                    "from a neuromuscular therapist who has treated it for decades."
+                ),
+            )
+        )
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="")
+        else:
+            previous_root = site.root_page
+            site.root_page = home
+            site.save()
+            # Wagtail's installer leaves a "Welcome" page; the demo home replaces it.
+            if previous_root.specific_class is Page and previous_root.depth == 2:
+                previous_root.delete()
+    return home
+
+
+def load_article_index(home: HomePage) -> ArticleIndexPage:
+    index = ArticleIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(
+            instance=ArticleIndexPage(
+                title="Articles",
+                slug="articles",
+                introduction="Everything published on the site, newest first.",
+            )
+        )
+    return index
+
+
+def _body(*blocks):
+    return [(kind, RichText(value) if kind == "paragraph" else value) for kind, value in blocks]
+
+
+ARTICLES = [
+    {
+        "slug": "hip-flexor-stretches",
+        "title": "Hip flexor stretches that release the psoas without a fight",
+        "standfirst": (
+            "The psoas and iliacus pull on the lower spine when they are short. A two-second, repeated "
+            "stretch lengthens them without setting off the reflex that makes them tighten back up."
+        ),
+        "body": _body(
+            ("heading", "Two muscles, one job"),
+            (
+                "paragraph",
+                "<p>The <b>psoas</b> starts on the sides of the lumbar vertebrae and the <b>iliacus</b> lines the "
+                "inside of the pelvis. Together, as the iliopsoas, they cross the front of the hip and attach to "
+                "the top of the thigh bone. When they stay short after long hours of sitting, they tilt the pelvis "
+                "forward and drag on the lower back every time you stand up straight.</p>",
+            ),
+            ("heading", "Why holding a stretch can backfire"),
+            (
+                "paragraph",
+                "<p>A muscle that is pulled and held for thirty seconds or more often defends itself. Sensors in the "
+                "muscle notice the sudden length and fire the protective stretch reflex, and the muscle contracts "
+                "against the very stretch you are doing. You end up fighting yourself.</p>",
+            ),
+            ("heading", "The Active Isolated Stretching way"),
+            (
+                "paragraph",
+                "<p>Active Isolated Stretching works with the body instead. You contract the opposite muscle to "
+                "move into the stretch, which tells the target muscle to relax, then you hold the end position for "
+                "only about two seconds and return. Because the stretch is brief, the reflex never gets going. "
+                "Repeating it eight to ten times lets the muscle lengthen a little further each time.</p>",
+            ),
+            ("heading", "Try it: kneeling hip flexor stretch"),
+            (
+                "paragraph",
+                "<ol><li>Kneel on your right knee with the left foot in front, on a cushion if the floor is hard.</li>"
+                "<li>Tighten your right buttock and gently tuck your tailbone under.</li>"
+                "<li>Shift your weight forward until you feel the front of the right hip open. Hold two seconds.</li>"
+                "<li>Come back to the start and breathe out. Repeat ten times, then change sides.</li></ol>",
+            ),
+        ),
+    },
+    {
+        "slug": "pelvic-torsion-explained",
+        "title": "Pelvic torsion: when one side of the pelvis twists",
+        "standfirst": (
+            "A pelvis that has rotated on one side can make one leg seem shorter and load one side of the lower "
+            "back. Here is how it happens and what usually keeps it there."
+        ),
+        "body": _body(
+            ("heading", "What twists"),
+            (
+                "paragraph",
+                "<p>Each half of the pelvis can rotate slightly forward or backward where it meets the sacrum. When "
+                "tight muscles pull one side more than the other, the two halves stop moving as a pair and the "
+                "pelvis sits twisted.</p>",
+            ),
+            ("heading", "Common signs"),
+            (
+                "paragraph",
+                "<ul><li>One-sided ache low in the back or in the buttock.</li><li>Trousers that hang longer on one "
+                "side.</li><li>Pain when rolling over in bed or climbing stairs.</li></ul>",
+            ),
+            (
+                "paragraph",
+                "<p>The muscles that hold a torsion in place are usually the hip flexors, the hamstrings and the "
+                "deep rotators of the hip. Releasing them evenly is what lets the pelvis settle back.</p>",
+            ),
+        ),
+    },
+    {
+        "slug": "sitting-and-your-lower-back",
+        "title": "Sitting all day and your lower back",
+        "standfirst": (
+            "Long hours in a chair shorten the muscles at the front of the hip. A few short breaks and two stretches "
+            "make a surprising difference."
+        ),
+        "body": _body(
+            (
+                "paragraph",
+                "<p>When you sit, the hip flexors rest in a shortened position. Do that for eight hours and they adapt "
+                "to the new length. The first steps after standing up are stiff because those muscles have to be "
+                "coaxed back to full length.</p>",
+            ),
+            ("heading", "Small habits that help"),
+            (
+                "paragraph",
+                "<ul><li>Stand up every half hour, even briefly.</li><li>Keep your feet flat and your hips slightly "
+                "higher than your knees.</li><li>End the working day with a set of hip flexor stretches.</li></ul>",
+            ),
+        ),
+    },
+    {
+        "slug": "hamstrings-and-back-pain",
+        "title": "Tight hamstrings and the lower back",
+        "standfirst": (
+            "Short hamstrings tug the pelvis backward and flatten the natural curve of the lower back. Gentle, "
+            "repeated stretches ease them without strain."
+        ),
+        "body": _body(
+            (
+                "paragraph",
+                "<p>The hamstrings run from the sitting bones to just below the knee. When they are short, bending "
+                "forward pulls on the pelvis before the hips can hinge, so the lower back rounds and takes the "
+                "load.</p>",
+            ),
+            ("heading", "A lying hamstring stretch"),
+            (
+                "paragraph",
+                "<p>Lie on your back with a rope or towel around one foot. Tighten the muscles at the front of the "
+                "thigh, lift the straight leg until you feel a light stretch, help it a little with the rope for two "
+                "seconds, then lower it. Ten times each side.</p>",
+            ),
+        ),
+    },
+    {
+        "slug": "when-to-see-someone",
+        "title": "When lower back pain needs a professional",
+        "standfirst": (
+            "Most lower back pain settles with movement and time. A few signs mean you should be seen promptly."
+        ),
+        "body": _body(
+            (
+                "paragraph",
+                "<p>See a doctor straight away if back pain comes with numbness around the groin, new trouble "
+                "controlling your bladder or bowels, weakness in a leg, fever, or follows a fall or accident.</p>",
+            ),
+            (
+                "paragraph",
+                "<p>For pain that lingers beyond a few weeks without those signs, a therapist who assesses the "
+                "muscles around the pelvis can often find the pattern that keeps it coming back.</p>",
+            ),
+        ),
+    },
+]
+
+
+def load_articles(index: ArticleIndexPage, author: AuthorProfile) -> list[ArticlePage]:
+    articles = []
+    for spec in ARTICLES:
+        article = ArticlePage.objects.child_of(index).filter(slug=spec["slug"]).first()
+        if article is None:
+            article = index.add_child(instance=ArticlePage(author=author, **spec))
+            article.save_revision().publish()
+        articles.append(article)
+    return articles
+
+
+def load() -> None:
+    author = load_author()
+    home = load_home()
+    index = load_article_index(home)
+    load_articles(index, author)
