@@ -38,7 +38,6 @@ class HomePage(Page):
     introduction = models.TextField(blank=True, help_text="A short welcome under the site name.")
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    subpage_types = ["website.ArticleIndexPage"]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):

@@ -2,12 +2,16 @@
 
 import os
 import secrets
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand
 from django.db import transaction
 
-from website import demo
+# Each app loads its own demo content from its `demo` module, in dependency order:
+# the site first, then the shop, then the courses that sell through the shop.
+DEMO_APPS = ["website", "shop", "courses"]
 
 
 class Command(BaseCommand):
@@ -15,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            demo.load()
+            for app in DEMO_APPS:
+                if find_spec(f"{app}.demo"):
+                    import_module(f"{app}.demo").load()
             self.create_admin()
         self.stdout.write(self.style.SUCCESS("Demo content is in place."))
 
