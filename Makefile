@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install install-dev lint format lock bench clean
+.PHONY: run test install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
