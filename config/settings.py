@@ -199,5 +199,31 @@ LOGGING = {
 # --- Website ---
 
 # --- Shop and accounts ---
+INSTALLED_APPS += ["allauth", "allauth.account"]
+MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Buyers sign in with a one-time code sent to their e-mail; a password is optional.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/shop/library/"
+# Stripe: the secret key, the webhook signing secret and the API address (tests point it at a fake).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_TAX = env.bool("STRIPE_TAX", default=False)
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# Demo payments (written by `make run`): a local checkout page, no Stripe account, no real money.
+SHOP_DEMO = env.bool("SHOP_DEMO", default=False)
+SHOP_DOWNLOAD_LINK_MAX_AGE = env.int("SHOP_DOWNLOAD_LINK_MAX_AGE", default=7 * 24 * 3600)
+SCHEDULED_COMMANDS.append(("send_outbox", [], 60))
 
 # --- Courses ---

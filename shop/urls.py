@@ -1,4 +1,10 @@
 """URLs of the shop app (mounted by config/urls.py)."""
 
+from django.urls import path
+
+from shop import views
+
 app_name = "shop"
-urlpatterns = []
+urlpatterns = [
+    path("download/<str:token>/", views.download, name="download"),
+]

@@ -1,0 +1,242 @@
+"""The shop's records: products and their files, orders, entitlements and their audit trail, Stripe events."""
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+
+def private_storage():
+    """Paid files live in the private storage, never under MEDIA_URL or STATIC_URL."""
+    return storages["private"]
+
+
+class Product(models.Model):
+    class Kind(models.TextChoices):
+        GUIDE = "guide", "Guide"
+        COURSE = "course", "Course"
+        BUNDLE = "bundle", "Bundle"
+
+    class PartialRefundPolicy(models.TextChoices):
+        KEEP = "keep", "Keep access after a partial refund"
+        REVOKE = "revoke", "Revoke access after a partial refund"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GUIDE)
+    summary = models.CharField(max_length=300, blank=True, help_text="One line shown at checkout and in e-mails.")
+    price_amount = models.PositiveIntegerField(
+        help_text="Price in minor units of the currency (cents): 1900 is 19.00.", validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="usd",
+        validators=[RegexValidator(r"^[a-z]{3}$", "A lower-case ISO 4217 code such as usd or eur.")],
+    )
+    active = models.BooleanField(default=True, help_text="Only active products can be bought.")
+    includes = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="included_in", help_text="What a bundle delivers."
+    )
+    partial_refund_policy = models.CharField(
+        max_length=10, choices=PartialRefundPolicy.choices, default=PartialRefundPolicy.KEEP
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def price_display(self) -> str:
+        return format_money(self.price_amount, self.currency)
+
+
+def format_money(amount: int, currency: str) -> str:
+    symbols = {"usd": "$", "eur": "€", "gbp": "£"}
+    major = f"{amount // 100}.{amount % 100:02d}"
+    symbol = symbols.get(currency.lower())
+    return f"{symbol}{major}" if symbol else f"{major} {currency.upper()}"
+
+
+class ProductFile(models.Model):
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        EPUB = "epub", "EPUB"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(max_length=200)
+    format = models.CharField(max_length=10, choices=Format.choices, default=Format.PDF)
+    file = models.FileField(storage=private_storage, upload_to="products/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["product", "format", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_format_display()})"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Payment failed"
+        EXPIRED = "expired", "Expired"
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    email = models.EmailField(blank=True, help_text="The e-mail Stripe confirmed (or the signed-in buyer's).")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    amount = models.PositiveIntegerField(help_text="Price at the time of the order, in minor units.")
+    currency = models.CharField(max_length=3)
+    amount_paid = models.PositiveIntegerField(null=True, blank=True)
+    amount_refunded = models.PositiveIntegerField(default=0)
+    dispute_status = models.CharField(max_length=30, blank=True)
+    checkout_attempt = models.PositiveIntegerField(default=0)
+    stripe_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    stripe_session_url = models.URLField(max_length=2000, blank=True)
+    stripe_session_expires_at = models.DateTimeField(null=True, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+    terms_accepted = models.BooleanField(
+        default=False, help_text="The buyer accepted the terms and immediate delivery (no withdrawal right)."
+    )
+    browser_key = models.CharField(max_length=64, blank=True, help_text="Identifies the browser that started it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"BC-{self.pk:06d}" if self.pk else "BC-new"
+
+    @property
+    def amount_display(self) -> str:
+        return format_money(self.amount_paid if self.amount_paid is not None else self.amount, self.currency)
+
+
+class Entitlement(models.Model):
+    """The right of one user to use one product. Written only by shop.entitlements."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        DISPUTED = "disputed", "Suspended during a dispute"
+        REFUNDED = "refunded", "Refunded"
+        REVOKED = "revoked", "Revoked"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entitlements")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="entitlements")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    granted_at = models.DateTimeField(
+        help_text="The first grant; kept across revoke and restore (drip counts from it)."
+    )
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="entitlements")
+    reason = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "product"], name="shop_one_entitlement_per_product")]
+        ordering = ["-granted_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.product} · {self.status}"
+
+
+class EntitlementChange(models.Model):
+    """The audit trail: every change to an entitlement, who or what made it and why."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", "Granted"
+        REVOKE = "revoke", "Revoked"
+        SUSPEND = "suspend", "Suspended"
+        RESTORE = "restore", "Restored"
+
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    actor_kind = models.CharField(max_length=20, help_text="stripe_event, checkout, admin, command or system.")
+    stripe_event_id = models.CharField(max_length=255, blank=True)
+    admin_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    command = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.entitlement} ({self.reason})"
+
+
+class StripeEvent(models.Model):
+    """One row per Stripe event id: claimed in the transaction that applies it, so it applies once."""
+
+    class Status(models.TextChoices):
+        PROCESSED = "processed", "Processed"
+        IGNORED = "ignored", "Ignored"
+        FAILED = "failed", "Failed"
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    stripe_created = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id} ({self.status})"
+
+
+class OutboxEmail(models.Model):
+    """An e-mail written in the same transaction as the change it reports, sent once by the task worker."""
+
+    key = models.CharField(max_length=255, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    template = models.CharField(max_length=200)
+    context = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+
+class Download(models.Model):
+    """One served download, for the counts in the admin."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="downloads")
+    product_file = models.ForeignKey(ProductFile, on_delete=models.CASCADE, related_name="downloads")
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.product_file}"
