@@ -1,0 +1,92 @@
+"""Certificates of completion: issued once a course is complete, drawn as a PDF, verified by code."""
+
+import io
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import dateformat
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen import canvas
+
+from courses.models import Certificate, CoursePage, Enrolment
+
+logger = logging.getLogger(__name__)
+
+
+class NotCompleteError(Exception):
+    """The student has not finished every required lesson yet."""
+
+
+def student_name(user) -> str:
+    return user.get_full_name().strip() or user.email or user.get_username()
+
+
+def issue(*, user, course: CoursePage) -> Certificate:
+    """The student's certificate for the course, made the first time it is asked for and kept after."""
+    enrolment = Enrolment.objects.filter(user=user, course=course, completed_at__isnull=False).first()
+    existing = Certificate.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing
+    if enrolment is None:
+        raise NotCompleteError(course.pk)
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                user=user,
+                course=course,
+                student_name=student_name(user),
+                course_title=course.title,
+                completed_at=enrolment.completed_at,
+            )
+    except IntegrityError:
+        return Certificate.objects.get(user=user, course=course)
+    logger.info("Certificate issued", extra={"user": user.pk, "course": course.pk})
+    return certificate
+
+
+def find(*, code: str) -> Certificate | None:
+    if not code or len(code) > 32:
+        return None
+    return Certificate.objects.filter(code=code).first()
+
+
+def render_pdf(*, certificate: Certificate, verify_url: str, instructor: str = "") -> bytes:
+    """One landscape A4 page: the name, the course, the date and where anyone can check it."""
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=True)
+    pdf.setTitle(f"Certificate of completion: {certificate.course_title}")
+    pdf.setAuthor(settings.WAGTAIL_SITE_NAME)
+    teal = colors.HexColor("#0b6b5c")
+    pdf.setStrokeColor(teal)
+    pdf.setLineWidth(6)
+    pdf.rect(28, 28, width - 56, height - 56)
+    pdf.setLineWidth(1)
+    pdf.rect(40, 40, width - 80, height - 80)
+
+    pdf.setFillColor(teal)
+    pdf.setFont("Helvetica-Bold", 34)
+    pdf.drawCentredString(width / 2, height - 130, "Certificate of Completion")
+    pdf.setFillColor(colors.black)
+    pdf.setFont("Helvetica", 15)
+    pdf.drawCentredString(width / 2, height - 185, "This certifies that")
+    pdf.setFont("Helvetica-Bold", 28)
+    pdf.drawCentredString(width / 2, height - 230, certificate.student_name[:60])
+    pdf.setFont("Helvetica", 15)
+    pdf.drawCentredString(width / 2, height - 275, "has completed every required lesson of the course")
+    pdf.setFont("Helvetica-Bold", 22)
+    pdf.drawCentredString(width / 2, height - 315, certificate.course_title[:70])
+    pdf.setFont("Helvetica", 14)
+    pdf.drawCentredString(width / 2, height - 355, f"on {dateformat.format(certificate.completed_at, 'j F Y')}")
+    if instructor:
+        pdf.drawCentredString(width / 2, height - 395, f"Instructor: {instructor}")
+
+    pdf.setFont("Helvetica", 9)
+    pdf.setFillColor(colors.HexColor("#444444"))
+    pdf.drawCentredString(width / 2, 62, f"Check this certificate at {verify_url}")
+    pdf.drawCentredString(width / 2, 50, f"Certificate {certificate.code}")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,155 @@
+"""The free course funnel: e-mail sign-up with double opt-in, confirmation, consent and unsubscribing."""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import mail
+from courses.models import CoursePage, Enrolment
+
+logger = logging.getLogger(__name__)
+
+OPTIN_SALT = "courses.enrolment.optin"
+UNSUBSCRIBE_SALT = "courses.enrolment.unsubscribe"
+OPTIN_MAX_AGE = 3 * 24 * 3600  # a confirmation link works for three days
+RESEND_INTERVAL = 60  # seconds between two confirmation e-mails to one address for one course
+CONSENT_TEXT = (
+    "Enrol me in the free course and e-mail me each lesson as it opens. "
+    "I can unsubscribe at any time with the link in every e-mail."
+)
+
+
+class InvalidLinkError(Exception):
+    """A confirmation or unsubscribe link that was tampered with, has expired or names nothing we know."""
+
+
+class NotFreeCourseError(Exception):
+    """Only free courses take an e-mail sign-up; paid ones are bought."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    user: object
+    enrolment: Enrolment
+    course: CoursePage
+    created: bool
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip()
+    validate_email(email)
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def optin_token(*, email: str, course: CoursePage) -> str:
+    return signing.dumps({"email": email, "course": course.pk}, salt=OPTIN_SALT, compress=True)
+
+
+def unsubscribe_token(*, user, course: CoursePage) -> str:
+    return signing.dumps({"user": user.pk, "course": course.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(*, user, course: CoursePage) -> str:
+    return reverse("courses:unsubscribe", args=[unsubscribe_token(user=user, course=course)])
+
+
+def request_enrolment(*, email: str, course: CoursePage, base_url: str) -> bool:
+    """Send the double opt-in e-mail; False when one went to this address for this course a moment ago.
+
+    Raises ValidationError for a malformed address and NotFreeCourseError for a paid course.
+    """
+    if not course.is_free or not course.live:
+        raise NotFreeCourseError(course.pk)
+    email = normalise_email(email)
+    if not cache.add(f"courses:optin:{course.pk}:{email.lower()}", 1, RESEND_INTERVAL):
+        return False
+    token = optin_token(email=email, course=course)
+    link = base_url.rstrip("/") + reverse("courses:confirm", args=[token])
+    sent = mail.send(
+        key=f"optin:{course.pk}:{hashlib.sha256(token.encode()).hexdigest()[:32]}",
+        to=email,
+        subject=f"Confirm your place in {course.title}",
+        template="courses/email/optin",
+        context={"course_title": course.title, "confirm_url": link, "days": OPTIN_MAX_AGE // 86400},
+    )
+    logger.info("Free course sign-up requested", extra={"course": course.pk})
+    return sent
+
+
+def read_optin(*, token: str) -> tuple[str, CoursePage]:
+    try:
+        payload = signing.loads(token, salt=OPTIN_SALT, max_age=OPTIN_MAX_AGE)
+        email = normalise_email(payload["email"])
+        course = CoursePage.objects.live().get(pk=int(payload["course"]))
+    except (signing.BadSignature, ValidationError, KeyError, TypeError, ValueError, CoursePage.DoesNotExist) as exc:
+        raise InvalidLinkError from exc
+    if not course.is_free:
+        raise InvalidLinkError
+    return email, course
+
+
+def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
+    """The student pressed Continue: find or create their account, enrol them, record their consent."""
+    from shop import accounts
+
+    email, course = read_optin(token=token)
+    now = now or timezone.now()
+    with transaction.atomic():
+        user = accounts.user_for_email(email)
+        enrolment, created = Enrolment.objects.select_for_update().get_or_create(
+            user=user, course=course, defaults={"source": Enrolment.FREE, "enrolled_at": now}
+        )
+        # Confirming again renews consent; the drip clock keeps its original start.
+        enrolment.consent_at = now
+        enrolment.consent_text = CONSENT_TEXT
+        enrolment.unsubscribed_at = None
+        enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at"])
+    logger.info("Free course enrolment confirmed", extra={"course": course.pk, "user": user.pk, "new": created})
+    return Confirmation(user=user, enrolment=enrolment, course=course, created=created)
+
+
+def enrol(*, user, course: CoursePage, wants_email: bool, now: datetime | None = None) -> Enrolment:
+    """A signed-in student starts a free course with one click (and may opt in to the e-mails)."""
+    if not course.is_free or not course.live:
+        raise NotFreeCourseError(course.pk)
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment, _ = Enrolment.objects.get_or_create(
+            user=user, course=course, defaults={"source": Enrolment.FREE, "enrolled_at": now}
+        )
+        if wants_email and not enrolment.wants_email:
+            enrolment.consent_at, enrolment.consent_text, enrolment.unsubscribed_at = now, CONSENT_TEXT, None
+            enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at"])
+    return enrolment
+
+
+def read_unsubscribe(*, token: str) -> Enrolment:
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return Enrolment.objects.select_related("course").get(
+            user_id=int(payload["user"]), course_id=int(payload["course"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Enrolment.DoesNotExist) as exc:
+        raise InvalidLinkError from exc
+
+
+def unsubscribe(*, token: str, now: datetime | None = None) -> Enrolment:
+    """Stop the course e-mails (the course itself stays open); doing it twice changes nothing."""
+    enrolment = read_unsubscribe(token=token)
+    with transaction.atomic():
+        Enrolment.objects.filter(pk=enrolment.pk, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=now or timezone.now()
+        )
+    enrolment.refresh_from_db()
+    logger.info("Unsubscribed from course e-mails", extra={"enrolment": enrolment.pk})
+    return enrolment

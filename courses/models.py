@@ -1,0 +1,377 @@
+"""Course and lesson pages, private lesson files, and the rows that record each student's learning."""
+
+import mimetypes
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from courses.blocks import LessonBodyBlock
+
+
+def private_storage():
+    """Paid files live in the private storage: no URL reaches them except the access-checked view."""
+    return storages["private"]
+
+
+@register_snippet
+class LessonFile(index.Indexed, models.Model):
+    """An uploaded worksheet or video for lessons; served only through the lesson file view."""
+
+    title = models.CharField(max_length=160)
+    file = models.FileField(storage=private_storage, upload_to="lessons/%Y/%m/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [FieldPanel("title"), FieldPanel("file")]
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def content_type(self) -> str:
+        return mimetypes.guess_type(self.file.name)[0] or "application/octet-stream"
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class CourseIndexPage(Page):
+    introduction = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+    template = "courses/course_index_page.html"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = CoursePage.objects.child_of(self).live().public().select_related("cover", "instructor")
+        return context
+
+
+class CoursePage(Page):
+    summary = models.TextField(help_text="Two or three sentences: who the course is for and what it changes.")
+    cover = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcomes = StreamField(
+        [("outcome", blocks.CharBlock(icon="tick", label="Outcome"))],
+        blank=True,
+        verbose_name="What you will learn",
+        help_text="One short line per outcome.",
+    )
+    instructor = models.ForeignKey(
+        "website.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
+    )
+    # PROTECT: deleting the product must never quietly turn a paid course into a free one.
+    product = models.ForeignKey(
+        "shop.Product",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        help_text="The product that unlocks this course. Leave empty for a free course.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover"),
+        FieldPanel("outcomes"),
+        FieldPanel("instructor"),
+        FieldPanel("product"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary", boost=2)]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/course_page.html"
+
+    @property
+    def is_free(self) -> bool:
+        return self.product_id is None
+
+    def lessons(self):
+        """The live lessons in the order editors set in the page tree."""
+        return LessonPage.objects.child_of(self).live().order_by("path")
+
+    @property
+    def search_summary(self) -> str:
+        return self.summary
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(outline.for_course(user=request.user, course=self))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    def structured_data(self, request) -> list[dict]:
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Course",
+            "name": self.title,
+            "description": self.summary,
+            "url": self.get_full_url(request),
+            "isAccessibleForFree": self.is_free,
+            "provider": {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME, "url": self.get_site().root_url},
+        }
+        if self.instructor is not None and hasattr(self.instructor, "structured_data"):
+            data["instructor"] = self.instructor.structured_data(request)
+        elif self.instructor is not None:
+            data["instructor"] = {"@type": "Person", "name": self.instructor.name}
+        if self.cover is not None:
+            data["image"] = request.build_absolute_uri(self.cover.get_rendition("fill-1200x630").url)
+        product = self.product
+        if product is not None:
+            data["offers"] = {
+                "@type": "Offer",
+                "category": "Paid",
+                "price": f"{product.price_amount / 100:.2f}",
+                "priceCurrency": product.currency.upper(),
+            }
+        else:
+            data["offers"] = {"@type": "Offer", "category": "Free", "price": "0"}
+        return [data]
+
+    def oembed(self, request, *, maxwidth=None, maxheight=None) -> dict:
+        data = {
+            "version": "1.0",
+            "type": "link",
+            "title": self.title,
+            "provider_name": settings.WAGTAIL_SITE_NAME,
+            "provider_url": request.build_absolute_uri("/"),
+        }
+        if self.instructor is not None:
+            data["author_name"] = str(self.instructor)
+        if self.cover is not None:
+            rendition = self.cover.get_rendition(f"max-{maxwidth or 640}x{maxheight or 360}")
+            data.update(
+                thumbnail_url=request.build_absolute_uri(rendition.url),
+                thumbnail_width=rendition.width,
+                thumbnail_height=rendition.height,
+            )
+        return data
+
+
+class LessonPage(Page):
+    summary = models.TextField(help_text="One or two sentences shown to everyone, in outlines and search.")
+    teaser = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="Shown to everyone above the lock, in place of the lesson. Never put the lesson itself here.",
+    )
+    body = StreamField(LessonBodyBlock(), help_text="The lesson. Only students with access ever see it.")
+    module = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The module heading this lesson sits under; lessons next to each other with the same "
+        "module are grouped in the outline.",
+    )
+    duration_minutes = models.PositiveSmallIntegerField(default=10, help_text="Roughly how long it takes.")
+    required = models.BooleanField(default=True, help_text="Required lessons decide when the course is complete.")
+    free_preview = models.BooleanField(default=False, help_text="Open to everyone, even without buying or signing in.")
+    drip_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Opens this many days after the student's access began (first purchase, or enrolment "
+        "for a free course). Empty: open straight away.",
+    )
+    release_at = models.DateTimeField(
+        null=True, blank=True, help_text="Opens for everyone with access on this date, whatever the drip."
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("teaser"),
+        FieldPanel("body"),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("module"),
+                FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("required"), FieldPanel("free_preview")]),
+                FieldRowPanel([FieldPanel("drip_days"), FieldPanel("release_at")]),
+            ],
+            heading="Lesson settings",
+        ),
+        *Page.settings_panels,
+    ]
+    # Titles and summaries only: a paid lesson's body never reaches the search index.
+    search_fields = [*Page.search_fields, index.SearchField("summary", boost=2)]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+    template = "courses/lesson_page.html"
+
+    @cached_property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.ancestor_of(self).select_related("instructor", "cover").get()
+
+    @property
+    def search_summary(self) -> str:
+        return self.summary
+
+    @property
+    def teaser_text(self) -> str:
+        return Truncator(strip_tags(self.teaser)).words(60)
+
+    # --- Previews: editors see the page as each kind of visitor would. ---
+
+    @property
+    def preview_modes(self):
+        modes = [
+            ("", "As a student with access"),
+            ("anonymous", "As an anonymous visitor"),
+            ("visitor", "Signed in, without access"),
+        ]
+        if self.drip_days:
+            modes.append((f"owner-day-{max(self.drip_days - 1, 0)}", f"Student on day {self.drip_days - 1}"))
+        modes.append(("refunded", "After a refund"))
+        modes.append(("disputed", "During a payment dispute"))
+        return modes
+
+    def serve_preview(self, request, mode_name):
+        from courses import access
+
+        request.is_preview = True
+        request.preview_mode = mode_name
+        context = self.get_context(request, preview_access=access.preview_access(lesson=self, mode=mode_name))
+        from django.template.response import TemplateResponse
+
+        return TemplateResponse(request, self.get_template(request), context)
+
+    def get_context(self, request, *args, preview_access=None, **kwargs):
+        from courses import access, outline
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.course
+        lesson_access = preview_access or access.access_for(user=request.user, lesson=self)
+        context.update(outline.for_lesson(user=request.user, lesson=self, course=course, lesson_access=lesson_access))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from courses import progress
+
+        response = super().serve(request, *args, **kwargs)
+        lesson_access = response.context_data["access"]
+        if lesson_access.granted and request.user.is_authenticated:
+            progress.record_visit(user=request.user, lesson=self)
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    def structured_data(self, request) -> list[dict]:
+        course = self.course
+        data = {
+            "@context": "https://schema.org",
+            "@type": "LearningResource",
+            "name": self.title,
+            "description": self.summary,
+            "url": self.get_full_url(request),
+            "timeRequired": f"PT{self.duration_minutes}M",
+            "isAccessibleForFree": self.free_preview or course.is_free,
+            "isPartOf": {"@type": "Course", "name": course.title, "url": course.get_full_url(request)},
+        }
+        if course.instructor is not None and hasattr(course.instructor, "structured_data"):
+            data["author"] = course.instructor.structured_data(request)
+        return [data]
+
+    def oembed(self, request, *, maxwidth=None, maxheight=None) -> dict:
+        data = self.course.oembed(request, maxwidth=maxwidth, maxheight=maxheight)
+        data["title"] = f"{self.title} · {self.course.title}"
+        return data
+
+
+class Enrolment(models.Model):
+    """A student's place in a course: how they joined, their consent, where they are, when they finished."""
+
+    FREE = "free"
+    PURCHASE = "purchase"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    source = models.CharField(max_length=16, choices=[(FREE, "Free sign-up"), (PURCHASE, "Purchase")])
+    enrolled_at = models.DateTimeField()
+    consent_at = models.DateTimeField(null=True, blank=True, help_text="When the student confirmed the e-mails.")
+    consent_text = models.TextField(blank=True, help_text="The words the student agreed to.")
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    last_lesson = models.ForeignKey(LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True, help_text="When every required lesson was first done.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrolment_per_course")]
+
+    def __str__(self):
+        return f"{self.user} in {self.course}"
+
+    @property
+    def wants_email(self) -> bool:
+        return self.consent_at is not None and self.unsubscribed_at is None
+
+
+class LessonCompletion(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="one_completion_per_lesson")]
+
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"
+
+
+class DripNotice(models.Model):
+    """One row per student and lesson whose 'now open' e-mail has been queued: the e-mail goes once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="one_drip_notice_per_lesson")]
+
+    def __str__(self):
+        return f"{self.user} told about {self.lesson}"
+
+
+def certificate_code() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Certificate(models.Model):
+    """Proof of completion, verifiable by anyone who has the unguessable code."""
+
+    code = models.CharField(max_length=32, unique=True, default=certificate_code, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    # The certificate outlives the page: the title is copied, so verification still works after a deletion.
+    course = models.ForeignKey(CoursePage, null=True, on_delete=models.SET_NULL, related_name="certificates")
+    student_name = models.CharField(max_length=160)
+    course_title = models.CharField(max_length=255)
+    completed_at = models.DateTimeField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_certificate_per_course")]
+
+    def __str__(self):
+        return f"{self.student_name}: {self.course_title}"

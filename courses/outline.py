@@ -1,0 +1,133 @@
+"""What course and lesson pages show: the outline grouped by module, each lesson's access and progress."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+
+from courses import access, progress
+from courses.models import CoursePage, Enrolment, LessonPage
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    lesson: LessonPage
+    access: access.Access
+    done: bool
+
+
+@dataclass(frozen=True)
+class Module:
+    title: str
+    items: list[OutlineItem]
+
+
+def _modules(items: list[OutlineItem]) -> list[Module]:
+    modules: list[Module] = []
+    for item in items:
+        if not modules or modules[-1].title != item.lesson.module:
+            modules.append(Module(title=item.lesson.module, items=[]))
+        modules[-1].items.append(item)
+    return modules
+
+
+def for_course(*, user, course: CoursePage) -> dict:
+    now = timezone.now()
+    lessons = list(course.lessons())
+    accesses = access.accesses_for(user=user, course=course, lessons=lessons, now=now)
+    course_progress = progress.for_course(user=user, course=course, now=now, accesses=accesses)
+    items = [
+        OutlineItem(lesson=lesson, access=accesses[lesson.pk], done=lesson.pk in course_progress.completed_ids)
+        for lesson in lessons
+    ]
+    enrolment = Enrolment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
+    course_access = access.course_access_for(user=user, course=course, now=now)
+    return {
+        "course": course,
+        "outline": _modules(items),
+        "progress": course_progress,
+        "enrolment": enrolment,
+        "course_access": course_access,
+        "course_way_in": None
+        if course_access.granted
+        else way_in(lesson_access=course_access, course=course, next_url=course.url or "/"),
+        "lesson_count": len(lessons),
+        "total_minutes": sum(lesson.duration_minutes for lesson in lessons),
+    }
+
+
+def for_lesson(*, user, lesson: LessonPage, course: CoursePage, lesson_access: access.Access) -> dict:
+    context = for_course(user=user, course=course)
+    lessons = [item.lesson for module in context["outline"] for item in module.items]
+    ids = [item.pk for item in lessons]
+    position = ids.index(lesson.pk) if lesson.pk in ids else None
+    context.update(
+        access=lesson_access,
+        lesson=lesson,
+        done=lesson.pk in context["progress"].completed_ids,
+        previous_lesson=lessons[position - 1] if position else None,
+        next_lesson=lessons[position + 1] if position is not None and position + 1 < len(lessons) else None,
+        position=(position or 0) + 1,
+        way_in=None
+        if lesson_access.granted
+        else way_in(lesson_access=lesson_access, course=course, next_url=lesson.url or "/"),
+    )
+    return context
+
+
+@dataclass(frozen=True)
+class WayIn:
+    """What a locked lesson says and offers: the reason in words and the one next step."""
+
+    message: str
+    action: str = ""
+    url: str = ""
+    enrol_form: bool = False
+    sign_in_url: str = ""
+
+
+def buy_url(product) -> str:
+    """Where the shop sells a product (its uncached buy page), found through the shop's own URLs."""
+    for name in ("shop:buy", "shop:product"):
+        try:
+            return reverse(name, kwargs={"slug": product.slug})
+        except NoReverseMatch:
+            continue
+    return getattr(product, "get_absolute_url", lambda: "")()
+
+
+def way_in(*, lesson_access: access.Access, course: CoursePage, next_url: str) -> WayIn:  # noqa: PLR0911 - one answer per reason
+    reason = lesson_access.reason
+    product = lesson_access.product
+    sign_in = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
+    if reason == access.SIGN_IN_REQUIRED and product is None:
+        return WayIn(message="This lesson is part of a free course. Enter your e-mail to start it.", enrol_form=True)
+    if reason == access.SIGN_IN_REQUIRED:
+        return WayIn(
+            message=f"This lesson is part of {course.title}. Buy the course, or sign in if you already own it.",
+            action="Buy the course",
+            url=buy_url(product),
+            sign_in_url=sign_in,
+        )
+    if reason == access.NOT_PURCHASED:
+        return WayIn(message=f"This lesson is part of {course.title}.", action="Buy the course", url=buy_url(product))
+    if reason == access.DRIPPED and lesson_access.available_at is not None:
+        when = formats.date_format(timezone.localtime(lesson_access.available_at), "j F")
+        return WayIn(message=f"This lesson unlocks on {when}. Take the lessons before it in the meantime.")
+    if reason == access.DRIPPED:
+        return WayIn(message="This lesson opens a few days after you start the course.", action="Start the course")
+    if reason == access.REFUNDED:
+        return WayIn(
+            message="Your access to this course ended after a refund or cancellation.",
+            action="Buy the course again",
+            url=buy_url(product) if product is not None else "",
+        )
+    if reason == access.DISPUTED:
+        return WayIn(
+            message="Access is paused while a payment dispute is open. If it is settled in your favour, "
+            "everything reopens with your progress kept."
+        )
+    return WayIn(message="Sign in to continue.", action="Sign in", url=sign_in)

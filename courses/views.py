@@ -1,0 +1,187 @@
+"""Thin views: progress, lesson files, the free course sign-up, the dashboard and certificates."""
+
+import logging
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courses import access, certificates, dashboard, enrolment, files, progress
+from courses.blocks import file_ids_in
+from courses.models import CoursePage, LessonFile, LessonPage
+
+logger = logging.getLogger(__name__)
+
+
+def _live_lesson(lesson_id: int) -> LessonPage:
+    return get_object_or_404(LessonPage.objects.live().specific(), pk=lesson_id)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _locked(request, lesson: LessonPage, lesson_access: access.Access) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": "locked", "reason": lesson_access.reason}, status=403)
+    return render(request, "courses/locked.html", {"lesson": lesson, "access": lesson_access}, status=403)
+
+
+def _progress_answer(request, lesson: LessonPage, *, completed: bool) -> HttpResponse:
+    if _wants_json(request):
+        summary = progress.for_course(user=request.user, course=lesson.course)
+        return JsonResponse(
+            {
+                "lesson": lesson.pk,
+                "completed": completed,
+                "released": summary.released,
+                "completed_released": summary.completed_released,
+                "total": summary.total,
+                "course_complete": summary.complete,
+            }
+        )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = lesson.url
+    return HttpResponseRedirect(target)
+
+
+@never_cache
+@require_POST
+def complete_lesson(request, lesson_id: int):
+    lesson = _live_lesson(lesson_id)
+    try:
+        progress.complete(user=request.user, lesson=lesson)
+    except progress.LessonLockedError as locked:
+        return _locked(request, lesson, locked.access)
+    return _progress_answer(request, lesson, completed=True)
+
+
+@never_cache
+@require_POST
+def undo_lesson(request, lesson_id: int):
+    lesson = _live_lesson(lesson_id)
+    try:
+        progress.undo(user=request.user, lesson=lesson)
+    except progress.LessonLockedError as locked:
+        return _locked(request, lesson, locked.access)
+    return _progress_answer(request, lesson, completed=False)
+
+
+@require_GET
+def lesson_file(request, lesson_id: int, file_id: int, filename: str = ""):
+    lesson = _live_lesson(lesson_id)
+    if file_id not in file_ids_in(lesson.body):
+        raise Http404("This lesson has no such file.")
+    lesson_access = access.access_for(user=request.user, lesson=lesson)
+    if not lesson_access.granted:
+        return _locked(request, lesson, lesson_access)
+    return files.respond(request=request, lesson_file=get_object_or_404(LessonFile, pk=file_id))
+
+
+def _free_course(course_id: int) -> CoursePage:
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if not course.is_free:
+        raise Http404("Only free courses take a sign-up.")
+    return course
+
+
+def _first_lesson_url(course: CoursePage) -> str:
+    first = course.lessons().first()
+    return (first or course).url
+
+
+@never_cache
+@require_POST
+def enrol(request, course_id: int):
+    course = _free_course(course_id)
+    if request.user.is_authenticated:
+        enrolment.enrol(user=request.user, course=course, wants_email=bool(request.POST.get("emails")))
+        return HttpResponseRedirect(_first_lesson_url(course))
+    email = request.POST.get("email", "")
+    try:
+        enrolment.request_enrolment(email=email, course=course, base_url=request.build_absolute_uri("/"))
+    except ValidationError:
+        context = {"course": course, "email": email[:254], "error": "Please enter a valid e-mail address."}
+        return render(request, "courses/enrol_form.html", context, status=400)
+    # The same answer whether or not the address is known, and whether or not we just sent one.
+    return render(request, "courses/enrol_sent.html", {"course": course})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token: str):
+    try:
+        email, course = enrolment.read_optin(token=token)
+    except enrolment.InvalidLinkError:
+        return render(request, "courses/link_invalid.html", {"free_courses": _free_courses()}, status=400)
+    if request.method == "GET":
+        # Mail scanners open links: only the Continue button (a POST) enrols and signs in.
+        return render(request, "courses/confirm.html", {"course": course, "email": email, "token": token})
+    confirmation = enrolment.confirm(token=token)
+    user = confirmation.user
+    if access.is_staff(user):
+        # An e-mail link never opens an editor's account; editors sign in with their password.
+        return render(request, "courses/confirmed_staff.html", {"course": course})
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return HttpResponseRedirect(_first_lesson_url(course))
+
+
+def _free_courses():
+    return [course for course in CoursePage.objects.live().public() if course.is_free]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    try:
+        enrolled = enrolment.read_unsubscribe(token=token)
+    except enrolment.InvalidLinkError:
+        return render(request, "courses/unsubscribe_invalid.html", status=400)
+    if request.method == "POST":
+        enrolled = enrolment.unsubscribe(token=token)
+        return render(request, "courses/unsubscribed.html", {"enrolment": enrolled})
+    return render(request, "courses/unsubscribe.html", {"enrolment": enrolled, "token": token})
+
+
+@never_cache
+@login_required
+@require_GET
+def student_dashboard(request):
+    return render(request, "courses/dashboard.html", dashboard.for_student(user=request.user))
+
+
+@never_cache
+@login_required
+@require_GET
+def certificate_pdf(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        certificate = certificates.issue(user=request.user, course=course)
+    except certificates.NotCompleteError:
+        return render(request, "courses/certificate_not_ready.html", {"course": course}, status=403)
+    verify_url = request.build_absolute_uri(reverse("courses:verify_certificate", args=[certificate.code]))
+    instructor = str(course.instructor) if course.instructor else ""
+    pdf = certificates.render_pdf(certificate=certificate, verify_url=verify_url, instructor=instructor)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{course.slug}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def verify_certificate(request, code: str):
+    certificate = certificates.find(code=code)
+    if certificate is None:
+        raise Http404("No certificate has this code.")
+    response = render(request, "courses/certificate_verify.html", {"certificate": certificate})
+    response["X-Robots-Tag"] = "noindex"
+    return response
