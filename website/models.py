@@ -1,29 +1,135 @@
-"""Editorial pages and the author profile."""
+"""Editorial pages, topics, the author profile and the site-wide settings.
 
+Cross-app protocols that other page types may answer too (see website/seo.py):
+`structured_data(request) -> list[dict]`, `oembed(request, *, maxwidth, maxheight) -> dict`,
+`search_summary` (plain text) and `social_image` (a Wagtail image for Open Graph).
+"""
+
+import math
+import re
+from datetime import date
+
+from django.core.paginator import Paginator
 from django.db import models
-from wagtail.admin.panels import FieldPanel
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.utils.html import escape, strip_tags
+from django.utils.text import slugify
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import ItemBase, TagBase
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from website import seo
 from website.blocks import ArticleBodyBlock
+from website.routing import FastRouteMixin, RestrictionsMixin, public_q
+
+ARTICLES_PER_PAGE = 12
+WORDS_PER_MINUTE = 200
+
+
+# --- Site settings ----------------------------------------------------------------------------------
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    site_name = models.CharField(max_length=120, default="Lower Back Pain Relief")
+    tagline = models.CharField(
+        max_length=200, blank=True, help_text="One line about the site; the fallback meta description."
+    )
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown when a page without its own picture is shared (1200×630 works best).",
+    )
+    footer_text = RichTextField(blank=True, features=["bold", "italic", "link"])
+    medical_disclaimer = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text="Shown at the end of every article and wherever an editor adds the disclaimer block.",
+    )
+    twitter_handle = models.CharField(max_length=40, blank=True, help_text="Without the @, for Twitter/X cards.")
+
+    panels = [
+        FieldPanel("site_name"),
+        FieldPanel("tagline"),
+        FieldPanel("default_share_image"),
+        FieldPanel("footer_text"),
+        FieldPanel("medical_disclaimer"),
+        FieldPanel("twitter_handle"),
+    ]
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+
+
+# --- Topics -----------------------------------------------------------------------------------------
+
+
+class Topic(TagBase):
+    """A topic an article is filed under; each has an archive page at /articles/topic/<slug>/."""
+
+    description = models.TextField(blank=True, help_text="A sentence or two shown on the topic's archive page.")
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+
+
+class ArticleTopic(ItemBase):
+    # Deleting a topic removes only these links; the articles stay published.
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = ParentalKey("website.ArticlePage", on_delete=models.CASCADE, related_name="topic_items")
+
+
+# --- Author -----------------------------------------------------------------------------------------
+
+
+class LinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(max_length=60, help_text="e.g. LinkedIn, Clinic website")
+    url = blocks.URLBlock()
+
+    class Meta:
+        icon = "link"
 
 
 @register_snippet
 class AuthorProfile(index.Indexed, models.Model):
     name = models.CharField(max_length=120)
-    credentials = models.CharField(max_length=60, blank=True, help_text="Post-nominal letters, e.g. CNMT.")
+    slug = models.SlugField(
+        max_length=80, unique=True, null=True, blank=True, help_text="The address of the author's page; made from the name if empty."
+    )
+    credentials = models.CharField(
+        max_length=60, blank=True, help_text="Post-nominal letters, comma-separated for several, e.g. CNMT."
+    )
     role = models.CharField(max_length=160, blank=True, help_text="One line under the name.")
     photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     biography = RichTextField(blank=True, features=["bold", "italic", "link"])
+    links = StreamField([("link", LinkBlock())], blank=True, help_text="Profiles elsewhere (used as sameAs).")
 
     panels = [
         FieldPanel("name"),
-        FieldPanel("credentials"),
-        FieldPanel("role"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("credentials"), FieldPanel("role")]),
         FieldPanel("photo"),
         FieldPanel("biography"),
+        FieldPanel("links"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -33,42 +139,446 @@ class AuthorProfile(index.Indexed, models.Model):
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = slugify(self.name)[:70] or "author"
+            slug, n = base, 2
+            while AuthorProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
+        super().save(*args, **kwargs)
 
-class HomePage(Page):
+    @property
+    def credential_list(self) -> list[str]:
+        return [c.strip() for c in self.credentials.split(",") if c.strip()]
+
+    @property
+    def biography_text(self) -> str:
+        return strip_tags(self.biography).strip()
+
+    def get_url(self, request=None, *, index_url: str | None = None) -> str | None:
+        """The author's page under the article index (found once per request when not given)."""
+        if index_url is None:
+            index_page = seo.request_cache(request, "article_index", ArticleIndexPage.find_live)
+            index_url = index_page.get_url(request) if index_page else None
+        if not index_url or not self.slug:
+            return None
+        return f"{index_url}author/{self.slug}/"
+
+    def structured_data(self, request, *, index_url: str | None = None) -> dict:
+        """A schema.org Person; shop and courses call it through their foreign key to the author."""
+        person = {"@context": "https://schema.org", "@type": "Person", "name": self.name}
+        if self.role:
+            person["jobTitle"] = self.role
+        if self.credentials:
+            person["honorificSuffix"] = self.credentials
+            person["hasCredential"] = [
+                {"@type": "EducationalOccupationalCredential", "credentialCategory": "certification", "name": name}
+                for name in self.credential_list
+            ]
+        if self.photo:
+            person["image"] = seo.absolute_image_url(request, self.photo, "fill-480x480|format-jpeg")
+        if self.biography_text:
+            person["description"] = self.biography_text
+        url = self.get_url(request, index_url=index_url)
+        if url:
+            person["url"] = seo.absolute(request, url)
+        same_as = [link.value["url"] for link in self.links if link.block_type == "link"]
+        if same_as:
+            person["sameAs"] = same_as
+        return person
+
+
+# --- Pages ------------------------------------------------------------------------------------------
+
+
+class WebsitePage(RestrictionsMixin, Page):
+    """What this app's page types share; abstract."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def search_summary(self) -> str:
+        return self.search_description
+
+    def structured_data(self, request) -> list[dict]:
+        return []
+
+
+def live_articles():
+    """Articles an anonymous reader may see, newest first."""
+    return (
+        ArticlePage.objects.live()
+        .filter(public_q())
+        .select_related("author__photo", "hero_image")
+        .order_by("-published_date", "-first_published_at", "-pk")
+    )
+
+
+class HomePage(FastRouteMixin, WebsitePage):
     introduction = models.TextField(blank=True, help_text="A short welcome under the site name.")
+    featured_article = models.ForeignKey(
+        "website.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown large at the top; the newest article when empty.",
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("featured_article")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
     max_count = 1
+    # No subpage_types: the shop and the courses add their index pages under the home page.
+
+    @property
+    def search_summary(self) -> str:
+        return self.search_description or self.introduction
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = (
-            ArticlePage.objects.live().public().select_related("author__photo").order_by("-first_published_at")[:6]
+        articles = list(live_articles()[:7])
+        featured = None
+        if self.featured_article_id:
+            featured = next((a for a in articles if a.pk == self.featured_article_id), None)
+            if featured is None:
+                featured = live_articles().filter(pk=self.featured_article_id).first()
+        if featured is None and articles:
+            featured = articles[0]
+        context["featured_article"] = featured
+        context["latest_articles"] = [a for a in articles if a != featured][:6]
+        context["topics"] = Topic.objects.filter(
+            Exists(ArticleTopic.objects.filter(tag=OuterRef("pk"), content_object__in=live_articles().values("pk")))
         )
+        context["author"] = featured.author if featured and featured.author else None
+        context["article_index"] = ArticleIndexPage.find_live() if featured is None else None
         return context
 
+    def structured_data(self, request) -> list[dict]:
+        home = seo.absolute(request, self.get_url(request) or "/")
+        settings = seo.site_settings(request)
+        return [
+            {
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": settings.site_name if settings else self.title,
+                "url": home,
+                "description": self.introduction or (settings.tagline if settings else ""),
+                "inLanguage": "en-GB",
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {"@type": "EntryPoint", "urlTemplate": seo.absolute(request, "/search/?q={search_term_string}")},
+                    "query-input": "required name=search_term_string",
+                },
+            }
+        ]
 
-class ArticleIndexPage(Page):
+
+class ArticleIndexPage(RoutablePageMixin, WebsitePage):
     introduction = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
     parent_page_types = ["website.HomePage"]
     subpage_types = ["website.ArticlePage"]
+    # Real articles win over the topic/author sub-routes (they cannot collide: those take two parts).
+    routes_children_first = True
+
+    @classmethod
+    def find_live(cls):
+        return cls.objects.live().order_by("path").first()
+
+    @property
+    def search_summary(self) -> str:
+        return self.search_description or self.introduction
+
+    def topics_in_use(self):
+        articles = ArticlePage.objects.child_of(self).live().filter(public_q())
+        return Topic.objects.filter(
+            Exists(ArticleTopic.objects.filter(tag=OuterRef("pk"), content_object__in=articles.values("pk")))
+        ).annotate(article_count=Count("tagged_articles"))
+
+    def articles(self):
+        return live_articles().child_of(self).prefetch_related("topics")
+
+    def paginate(self, request, queryset):
+        return Paginator(queryset, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+
+    @path("")
+    def index_view(self, request):
+        topic_slug = request.GET.get("topic")
+        if topic_slug:
+            topic = get_object_or_404(Topic, slug=topic_slug[:100])
+            return HttpResponsePermanentRedirect(self.reverse_subpage("topic", args=[topic.slug]))
+        return self.render(
+            request,
+            context_overrides={"articles": self.paginate(request, self.articles()), "topics": self.topics_in_use()},
+        )
+
+    @path("topic/<slug:slug>/", name="topic")
+    def topic_view(self, request, slug):
+        topic = get_object_or_404(Topic, slug=slug)
+        articles = self.articles().filter(topic_items__tag=topic)
+        url = self.get_url(request) + self.reverse_subpage("topic", args=[slug])
+        return self.render(
+            request,
+            template="website/topic_page.html",
+            context_overrides={
+                "topic": topic,
+                "articles": self.paginate(request, articles),
+                "topics": self.topics_in_use(),
+                "extra_breadcrumbs": [(topic.name, url)],
+                "meta_title": f"{topic.name}: articles",
+                "meta_description": topic.description or f"Articles about {topic.name.lower()}.",
+                "feed_links": [(f"{topic.name} (RSS)", f"/feeds/topic/{slug}/rss/", "rss"), (f"{topic.name} (Atom)", f"/feeds/topic/{slug}/atom/", "atom")],
+                "structured_data": [
+                    {
+                        "@context": "https://schema.org",
+                        "@type": "CollectionPage",
+                        "name": topic.name,
+                        "url": seo.absolute(request, url),
+                        "about": {"@type": "Thing", "name": topic.name},
+                    }
+                ],
+            },
+        )
+
+    @path("author/<slug:slug>/", name="author")
+    def author_view(self, request, slug):
+        author = get_object_or_404(AuthorProfile.objects.select_related("photo"), slug=slug)
+        url = self.get_url(request) + self.reverse_subpage("author", args=[slug])
+        articles = self.articles().filter(author=author)
+        return self.render(
+            request,
+            template="website/author_page.html",
+            context_overrides={
+                "author": author,
+                "articles": self.paginate(request, articles),
+                "extra_breadcrumbs": [(author.name, url)],
+                "meta_title": f"{author.name}{', ' + author.credentials if author.credentials else ''}",
+                "meta_description": author.role or author.biography_text[:160],
+                "social_image": author.photo,
+                "og_type": "profile",
+                "feed_links": [(f"{author.name} (RSS)", f"/feeds/author/{slug}/rss/", "rss"), (f"{author.name} (Atom)", f"/feeds/author/{slug}/atom/", "atom")],
+                "structured_data": [author.structured_data(request, index_url=self.get_url(request))],
+            },
+        )
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if not base:
+            return urls
+        for topic in self.topics_in_use():
+            urls.append({"location": base + self.reverse_subpage("topic", args=[topic.slug])})
+        authors = AuthorProfile.objects.filter(articles__in=ArticlePage.objects.child_of(self).live()).distinct()
+        for author in authors.exclude(slug=None):
+            urls.append({"location": base + self.reverse_subpage("author", args=[author.slug])})
+        return urls
+
+    def structured_data(self, request) -> list[dict]:
+        return [
+            {
+                "@context": "https://schema.org",
+                "@type": "CollectionPage",
+                "name": self.title,
+                "url": seo.absolute(request, self.get_url(request) or "/"),
+                "description": self.introduction,
+            }
+        ]
+
+
+class RelatedArticle(Orderable):
+    page = ParentalKey("website.ArticlePage", on_delete=models.CASCADE, related_name="related_links")
+    article = models.ForeignKey(
+        "website.ArticlePage", on_delete=models.CASCADE, related_name="+", verbose_name="related article"
+    )
+
+    panels = [FieldPanel("article")]
+
+
+class ArticlePage(WebsitePage):
+    standfirst = models.TextField(help_text="One or two sentences under the headline; also the meta description.")
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Wide picture at the top; also the share picture. 1600×900 or larger works best.",
+    )
+    hero_alt = models.CharField(
+        "hero alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the picture for people who cannot see it. Leave empty only if it is decorative.",
+    )
+    hero_caption = models.CharField(max_length=250, blank=True)
+    author = models.ForeignKey(AuthorProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    topics = ClusterTaggableManager(
+        through=ArticleTopic, blank=True, verbose_name="topics", help_text="Topics this article is filed under."
+    )
+    body = StreamField(ArticleBodyBlock())
+    published_date = models.DateField(
+        "first published",
+        null=True,
+        blank=True,
+        help_text="Shown as the publication date; filled in when the article first goes live.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the advice was last checked; shown under the headline."
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [FieldPanel("hero_image"), FieldPanel("hero_alt"), FieldPanel("hero_caption")], heading="Hero image"
+        ),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("author"),
+                FieldPanel("topics"),
+                FieldRowPanel([FieldPanel("published_date"), FieldPanel("last_reviewed")]),
+            ],
+            heading="About this article",
+        ),
+        InlinePanel("related_links", label="Related article", heading="Related articles (shown first)"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst", boost=2),
+        index.SearchField("body"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.FilterField("published_date"),
+    ]
+    parent_page_types = ["website.ArticleIndexPage"]
+    subpage_types = []
+    route_select_related = ("author__photo", "hero_image")
+
+    def save(self, *args, **kwargs):
+        if self.published_date is None and self.first_published_at:
+            self.published_date = self.first_published_at.date()
+        super().save(*args, **kwargs)
+
+    # Reader-facing values ---------------------------------------------------------------------
+
+    @property
+    def search_summary(self) -> str:
+        return self.standfirst or self.search_description
+
+    @property
+    def social_image(self):
+        return self.hero_image
+
+    @property
+    def first_published(self) -> date | None:
+        if self.published_date:
+            return self.published_date
+        return self.first_published_at.date() if self.first_published_at else None
+
+    @property
+    def last_updated(self) -> date | None:
+        """The later of the last review and the first publication."""
+        dates = [d for d in (self.last_reviewed, self.first_published) if d]
+        return max(dates) if dates else None
+
+    @cached_property
+    def topic_list(self) -> list[Topic]:
+        return list(self.topics.all())
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        words = len(self.standfirst.split())
+        for block in self.body.raw_data:
+            words += len(re.findall(r"\w+", strip_tags(str(block.get("value", "")))))
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    def index_url(self, request) -> str | None:
+        """The parent index's URL without a query (the route already knows the ancestors)."""
+        ancestors = getattr(self, "_route_ancestors", None)
+        parent = ancestors[-1] if ancestors else self.get_parent()
+        return parent.get_url(request) if parent else None
+
+    def author_url(self, request) -> str | None:
+        return self.author.get_url(request, index_url=self.index_url(request)) if self.author else None
+
+    def related_articles(self, limit: int = 3) -> list["ArticlePage"]:
+        """Editor-picked first (in their order), then the newest sharing a topic; one query."""
+        if not self.pk:
+            return []
+        picked = RelatedArticle.objects.filter(page=self.pk, article=OuterRef("pk")).values("sort_order")[:1]
+        shares_topic = ArticleTopic.objects.filter(
+            content_object=OuterRef("pk"), tag__in=ArticleTopic.objects.filter(content_object=self.pk).values("tag")
+        )
+        return list(
+            live_articles()
+            .exclude(pk=self.pk)
+            .annotate(picked=Subquery(picked), shares_topic=Exists(shares_topic))
+            .filter(Q(picked__isnull=False) | Q(shares_topic=True))
+            .order_by(F("picked").asc(nulls_last=True), "-published_date", "-pk")[:limit]
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = (
-            ArticlePage.objects.child_of(self).live().public().select_related("author").order_by("-first_published_at")
-        )
+        context["related_articles"] = self.related_articles()
+        context["author_url"] = self.author_url(request)
+        context["og_type"] = "article"
         return context
 
+    # Protocols -------------------------------------------------------------------------------------
 
-class ArticlePage(Page):
-    standfirst = models.TextField(help_text="One or two sentences under the headline; also the meta description.")
-    author = models.ForeignKey(AuthorProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
-    body = StreamField(ArticleBodyBlock())
+    def structured_data(self, request) -> list[dict]:
+        url = seo.absolute(request, self.get_url(request) or "/")
+        article = {
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": self.title[:110],
+            "description": self.standfirst,
+            "url": url,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "inLanguage": "en-GB",
+            "wordCount": self.reading_minutes * WORDS_PER_MINUTE,
+        }
+        if self.first_published:
+            article["datePublished"] = self.first_published.isoformat()
+        if self.last_updated:
+            article["dateModified"] = self.last_updated.isoformat()
+        image = self.hero_image or getattr(seo.site_settings(request), "default_share_image", None)
+        if image:
+            article["image"] = [seo.absolute_image_url(request, image, "fill-1200x675|format-jpeg")]
+        if self.author:
+            article["author"] = self.author.structured_data(request, index_url=self.index_url(request))
+            article["author"].pop("@context", None)
+        if self.topic_list:
+            article["keywords"] = [topic.name for topic in self.topic_list]
+            article["about"] = [{"@type": "Thing", "name": topic.name} for topic in self.topic_list]
+        settings = seo.site_settings(request)
+        article["publisher"] = {
+            "@type": "Organization",
+            "name": settings.site_name if settings else self.title,
+            "url": seo.absolute(request, "/"),
+        }
+        return [article]
 
-    content_panels = [*Page.content_panels, FieldPanel("standfirst"), FieldPanel("author"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("standfirst", boost=2), index.SearchField("body")]
-    parent_page_types = ["website.ArticleIndexPage"]
-    subpage_types = []
+    def oembed(self, request, *, maxwidth: int | None, maxheight: int | None) -> dict:
+        url = seo.absolute(request, self.get_url(request) or "/")
+        width = min(maxwidth or 600, 600)
+        height = min(maxheight or 240, 240)
+        byline = f" by {escape(self.author)}" if self.author else ""
+        html = (
+            f'<blockquote class="backcare-embed" style="margin:0;max-width:{width}px">'
+            f'<p><a href="{escape(url)}">{escape(self.title)}</a>{byline}</p>'
+            f"<p>{escape(self.standfirst)}</p></blockquote>"
+        )
+        data = {"type": "rich", "title": self.title, "html": html, "width": width, "height": height}
+        if self.author:
+            data["author_name"] = str(self.author)
+            author_url = self.author_url(request)
+            if author_url:
+                data["author_url"] = seo.absolute(request, author_url)
+        if self.hero_image:
+            data.update(seo.oembed_thumbnail(request, self.hero_image, maxwidth=maxwidth, maxheight=maxheight))
+        return data

@@ -1,0 +1,130 @@
+"""What every public page shares: absolute URLs, site settings, breadcrumbs, meta tags, JSON-LD.
+
+Page types plug in through plain attributes and methods, with no import of this app needed:
+- `structured_data(request) -> list[dict]`: schema.org objects, each with "@context".
+- `search_summary`: plain text for search results and the meta description.
+- `social_image`: a Wagtail image for Open Graph / Twitter cards.
+- `oembed(request, *, maxwidth, maxheight) -> dict`: see website/oembed.py.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+SCHEMA = "https://schema.org"
+
+
+def request_cache(request, key, load):
+    """Compute `load()` once per request (or every time without a request)."""
+    if request is None:
+        return load()
+    cache = request.__dict__.setdefault("_website_cache", {})
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
+def absolute(request, url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return url
+    if request is not None:
+        return request.build_absolute_uri(url)
+    return urljoin(settings.WAGTAILADMIN_BASE_URL, url)
+
+
+def absolute_image_url(request, image, spec: str) -> str:
+    return absolute(request, image.get_rendition(spec).url)
+
+
+def oembed_thumbnail(request, image, *, maxwidth: int | None, maxheight: int | None) -> dict:
+    """A 16:9 thumbnail no larger than the consumer's maxwidth/maxheight."""
+    width, height = 640, 360
+    if maxwidth and maxwidth < width:
+        width, height = maxwidth, maxwidth * 9 // 16
+    if maxheight and maxheight < height:
+        width, height = maxheight * 16 // 9, maxheight
+    width, height = max(width, 16), max(height, 9)
+    rendition = image.get_rendition(f"fill-{width}x{height}|format-jpeg")
+    return {
+        "thumbnail_url": absolute(request, rendition.url),
+        "thumbnail_width": rendition.width,
+        "thumbnail_height": rendition.height,
+    }
+
+
+def site_settings(request):
+    """This site's SiteSettings (with the share image), loaded once per request; unsaved defaults if none."""
+    from website.models import SiteSettings
+
+    def load():
+        site = Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            return SiteSettings(site_name=settings.WAGTAIL_SITE_NAME)
+        found = SiteSettings.objects.select_related("default_share_image").filter(site=site).first()
+        return found or SiteSettings(site=site, site_name=site.site_name or settings.WAGTAIL_SITE_NAME)
+
+    return request_cache(request, "site_settings", load)
+
+
+def site_root(request):
+    site = Site.find_for_request(request) if request is not None else None
+    return site.root_page if site else None
+
+
+def breadcrumbs(request, page, extra=()) -> list[tuple[str, str]]:
+    """(title, URL) from the home page down to this page, then any routed sub-page crumbs."""
+    crumbs: list[tuple[str, str]] = [("Home", "/")]
+    if page is not None and getattr(page, "pk", None):
+        ancestors = getattr(page, "_route_ancestors", None)
+        if ancestors is None:
+            root = site_root(request)
+            ancestors = list(page.get_ancestors().filter(path__startswith=root.path)) if root else []
+        else:
+            ancestors = list(ancestors)
+        chain = [*ancestors, page]
+        root_depth = chain[0].depth
+        for item in chain:
+            if item.depth == root_depth:
+                crumbs[0] = ("Home", item.get_url(request) or "/")
+            else:
+                crumbs.append((item.title, item.get_url(request) or "/"))
+    crumbs.extend(extra)
+    return crumbs
+
+
+def breadcrumb_list(request, crumbs) -> dict:
+    return {
+        "@context": SCHEMA,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": title, "item": absolute(request, url)}
+            for position, (title, url) in enumerate(crumbs, start=1)
+        ],
+    }
+
+
+def json_ld(obj) -> str:
+    """JSON safe inside <script>: no '</script>' or HTML comment can close it early."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(raw, escaped)
+    return mark_safe(text)  # noqa: S308 - escaped above
+
+
+def canonical_url(request) -> str:
+    url = absolute(request, request.path)
+    page_number = request.GET.get("page", "")
+    if page_number.isdigit() and int(page_number) > 1:
+        url += f"?page={int(page_number)}"
+    return url
+
+
+def summary_of(page) -> str:
+    if page is None:
+        return ""
+    return getattr(page, "search_summary", None) or getattr(page, "search_description", "") or ""
