@@ -227,3 +227,5 @@ SHOP_DOWNLOAD_LINK_MAX_AGE = env.int("SHOP_DOWNLOAD_LINK_MAX_AGE", default=7 * 2
 SCHEDULED_COMMANDS.append(("send_outbox", [], 60))
 
 # --- Courses ---
+# Queue the "your next lesson is open" e-mails every five minutes (each goes once per student and lesson).
+SCHEDULED_COMMANDS.append(("send_due_lessons", [], 300))
