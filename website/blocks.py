@@ -68,7 +68,7 @@ class MedicalDisclaimerBlock(blocks.StaticBlock):
     class Meta:
         icon = "warning"
         label = "Medical disclaimer"
-        admin_text = "Shows the medical disclaimer from Settings › Site settings."
+        admin_text = "Shows the medical disclaimer from Settings > Site settings."
         template = "website/blocks/disclaimer.html"
 
 

@@ -5,6 +5,7 @@ Called by `manage.py load_demo`; every function is idempotent (looks up before i
 
 import io
 import logging
+from datetime import date
 
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
@@ -13,7 +14,7 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
-from website.models import ArticleIndexPage, ArticlePage, AuthorProfile, HomePage
+from website.models import ArticleIndexPage, ArticlePage, AuthorProfile, HomePage, RelatedArticle, SiteSettings, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ def load_author() -> AuthorProfile:
     author, _ = AuthorProfile.objects.get_or_create(
         name=AUTHOR_NAME,
         defaults={
+            "slug": "stephen-odwyer",
+            "links": [("link", {"label": "Lower Back Pain Relief", "url": "https://www.lowerbackpainrelief.example/"})],
             "credentials": "CNMT",
             "role": "Neuromuscular Therapist & Pain Relief Researcher",
             "photo": portrait,
@@ -60,7 +63,54 @@ def load_author() -> AuthorProfile:
             ),
         },
     )
+    if not author.slug:  # made by an older demo
+        author.slug = "stephen-odwyer"
+        author.save(update_fields=["slug"])
     return author
+
+
+TOPICS = {
+    "stretching": ("Stretching", "Active Isolated Stretching and other gentle ways to lengthen short muscles."),
+    "hip-flexors": ("Hip flexors", "The psoas and iliacus: how they pull on the lower back and how to release them."),
+    "pelvis": ("Pelvis", "Pelvic torsion and the muscles that hold the pelvis level."),
+    "everyday-habits": ("Everyday habits", "Sitting, standing and moving through the day with less strain."),
+    "getting-help": ("Getting help", "When to see a professional and what to expect."),
+}
+
+
+def load_topics() -> dict[str, Topic]:
+    topics = {}
+    for slug, (name, description) in TOPICS.items():
+        topic, _ = Topic.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+        topics[slug] = topic
+    return topics
+
+
+def load_settings(site: Site) -> SiteSettings:
+    share = generated_image(
+        title="Lower Back Pain Relief share picture",
+        size=(1200, 630),
+        colours=("#0b6b5c", "#1f2a2e"),
+        label="Lower Back Pain Relief",
+    )
+    settings, _ = SiteSettings.objects.get_or_create(
+        site=site,
+        defaults={
+            "site_name": "Lower Back Pain Relief",
+            "tagline": "Practical, calm articles on lower back pain from Stephen O'Dwyer, CNMT.",
+            "default_share_image": share,
+            "footer_text": (
+                "<p>Written by Stephen O'Dwyer, a certified neuromuscular therapist, for people who want to "
+                "understand their back and do something about it.</p>"
+            ),
+            "medical_disclaimer": (
+                "<p><b>Medical disclaimer.</b> These articles are education, not a diagnosis or a treatment plan. "
+                "Stop any exercise that causes sharp or spreading pain, and see a doctor or a qualified "
+                "practitioner about pain that is severe, persistent or comes with numbness or weakness.</p>"
+            ),
+        },
+    )
+    return settings
 
 
 def load_home() -> HomePage:
@@ -98,6 +148,7 @@ def load_article_index(home: HomePage) -> ArticleIndexPage:
                 title="Articles",
                 slug="articles",
                 introduction="Everything published on the site, newest first.",
+                show_in_menus=True,
             )
         )
     return index
@@ -244,19 +295,188 @@ ARTICLES = [
 ]
 
 
-def load_articles(index: ArticleIndexPage, author: AuthorProfile) -> list[ArticlePage]:
+HIP_FLEXOR_EXERCISE = (
+    "exercise",
+    {
+        "name": "Kneeling hip flexor stretch",
+        "introduction": "Active Isolated Stretching for the psoas and iliacus. Move gently; it should never hurt.",
+        "steps": [
+            "Kneel on your right knee with the left foot in front, on a cushion if the floor is hard.",
+            "Tighten your right buttock and gently tuck your tailbone under.",
+            "Shift your weight forward until you feel the front of the right hip open. Hold two seconds.",
+            "Come back to the start and breathe out. Repeat ten times, then change sides.",
+        ],
+        "repetitions": "10 times on each side",
+        "hold": "2 seconds",
+        "frequency": "Once or twice a day",
+        "caution": "you feel sharp pain, pins and needles, or pain running down the leg.",
+    },
+)
+HAMSTRING_EXERCISE = (
+    "exercise",
+    {
+        "name": "Lying hamstring stretch with a rope",
+        "introduction": "",
+        "steps": [
+            "Lie on your back with a rope or towel around one foot.",
+            "Tighten the muscles at the front of the thigh and lift the straight leg until you feel a light stretch.",
+            "Help it a little further with the rope for two seconds, then lower it.",
+        ],
+        "repetitions": "10 times on each side",
+        "hold": "2 seconds",
+        "frequency": "Daily",
+        "caution": "the stretch turns into pain behind the knee or down the leg.",
+    },
+)
+
+# Per article: topics, hero colours, publication dates, extra blocks and editor-picked related slugs.
+EXTRAS = {
+    "hip-flexor-stretches": {
+        "topics": ["hip-flexors", "stretching"],
+        "colours": ("#0b6b5c", "#7fb7a4"),
+        "label": "Psoas",
+        "alt": "A calm green gradient with the word Psoas, standing in for a photo of a hip flexor stretch.",
+        "published": date(2025, 3, 4),
+        "reviewed": date(2026, 10, 12),
+        "blocks": [
+            (
+                "callout",
+                {
+                    "tone": "tip",
+                    "title": "Why two seconds?",
+                    "text": RichText(
+                        "<p>A brief stretch lengthens the muscle before its protective reflex can fight back.</p>"
+                    ),
+                },
+            ),
+            HIP_FLEXOR_EXERCISE,
+            ("disclaimer", None),
+        ],
+        "related": ["sitting-and-your-lower-back"],
+    },
+    "pelvic-torsion-explained": {
+        "topics": ["pelvis"],
+        "colours": ("#2d4f6c", "#8fb0c7"),
+        "label": "Pelvis",
+        "alt": "A blue gradient with the word Pelvis, standing in for an illustration of the pelvis.",
+        "published": date(2025, 5, 20),
+        "reviewed": date(2026, 9, 1),
+        "blocks": [
+            (
+                "quote",
+                {
+                    "quote": "Releasing the muscles evenly is what lets the pelvis settle back.",
+                    "attribution": "Stephen O'Dwyer",
+                },
+            ),
+            ("disclaimer", None),
+        ],
+        "related": ["hip-flexor-stretches", "hamstrings-and-back-pain"],
+    },
+    "sitting-and-your-lower-back": {
+        "topics": ["everyday-habits", "hip-flexors"],
+        "colours": ("#6b4f2d", "#d8b98f"),
+        "label": "Sitting",
+        "alt": "A warm sand-coloured gradient with the word Sitting.",
+        "published": date(2025, 8, 11),
+        "reviewed": None,
+        "blocks": [("disclaimer", None)],
+        "related": [],
+    },
+    "hamstrings-and-back-pain": {
+        "topics": ["stretching"],
+        "colours": ("#4a3d6b", "#a99bd0"),
+        "label": "Hamstrings",
+        "alt": "A violet gradient with the word Hamstrings.",
+        "published": date(2025, 11, 3),
+        "reviewed": date(2026, 6, 15),
+        "blocks": [HAMSTRING_EXERCISE, ("disclaimer", None)],
+        "related": [],
+    },
+    "when-to-see-someone": {
+        "topics": ["getting-help"],
+        "colours": ("#7a2e2e", "#d99a8f"),
+        "label": "Get help",
+        "alt": "A muted red gradient with the words Get help.",
+        "published": date(2026, 2, 9),
+        "reviewed": date(2026, 11, 2),
+        "blocks": [
+            (
+                "callout",
+                {
+                    "tone": "warning",
+                    "title": "Do not wait",
+                    "text": RichText(
+                        "<p>Numbness around the groin or new bladder or bowel trouble needs a doctor the same day.</p>"
+                    ),
+                },
+            ),
+        ],
+        "related": [],
+    },
+}
+
+
+def hero_image(slug: str) -> Image:
+    extra = EXTRAS[slug]
+    return generated_image(
+        title=f"Hero: {extra['label']}", size=(1600, 900), colours=extra["colours"], label=extra["label"]
+    )
+
+
+def load_articles(index: ArticleIndexPage, author: AuthorProfile, topics: dict[str, Topic]) -> list[ArticlePage]:
     articles = []
     for spec in ARTICLES:
         article = ArticlePage.objects.child_of(index).filter(slug=spec["slug"]).first()
+        extra = EXTRAS[spec["slug"]]
         if article is None:
-            article = index.add_child(instance=ArticlePage(author=author, **spec))
+            fields = {**spec, "body": [*spec["body"], *extra["blocks"]]}
+            article = index.add_child(
+                instance=ArticlePage(
+                    author=author,
+                    hero_image=hero_image(spec["slug"]),
+                    hero_alt=extra["alt"],
+                    published_date=extra["published"],
+                    last_reviewed=extra["reviewed"],
+                    **fields,
+                )
+            )
+            article.topics.set([topics[slug] for slug in extra["topics"]])
             article.save_revision().publish()
+        elif article.hero_image_id is None and not article.topic_items.exists():
+            # Made by an older demo: add this fields once, keeping the text.
+            article.hero_image = hero_image(spec["slug"])
+            article.hero_alt = extra["alt"]
+            article.published_date = extra["published"]
+            article.last_reviewed = extra["reviewed"]
+            article.body = [*spec["body"], *extra["blocks"]]
+            article.topics.set([topics[slug] for slug in extra["topics"]])
+            article.save_revision().publish()
+            article.refresh_from_db()
         articles.append(article)
     return articles
+
+
+def load_related(articles: list[ArticlePage]) -> None:
+    by_slug = {article.slug: article for article in articles}
+    for slug, extra in EXTRAS.items():
+        page = by_slug.get(slug)
+        if page is None or not extra["related"] or RelatedArticle.objects.filter(page=page).exists():
+            continue
+        for order, related_slug in enumerate(extra["related"]):
+            if related_slug in by_slug:
+                RelatedArticle.objects.create(page=page, article=by_slug[related_slug], sort_order=order)
 
 
 def load() -> None:
     author = load_author()
     home = load_home()
+    site = Site.objects.get(root_page=home)
+    load_settings(site)
+    topics = load_topics()
     index = load_article_index(home)
-    load_articles(index, author)
+    articles = load_articles(index, author, topics)
+    load_related(articles)
+    if home.featured_article_id is None and articles:
+        home.featured_article = articles[0]
+        home.save_revision().publish()

@@ -52,7 +52,7 @@ class SiteSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Shown when a page without its own picture is shared (1200×630 works best).",
+        help_text="Shown when a page without its own picture is shared (1200x630 works best).",
     )
     footer_text = RichTextField(blank=True, features=["bold", "italic", "link"])
     medical_disclaimer = RichTextField(
@@ -113,7 +113,11 @@ class LinkBlock(blocks.StructBlock):
 class AuthorProfile(index.Indexed, models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(
-        max_length=80, unique=True, null=True, blank=True, help_text="The address of the author's page; made from the name if empty."
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The address of the author's page; made from the name if empty.",
     )
     credentials = models.CharField(
         max_length=60, blank=True, help_text="Post-nominal letters, comma-separated for several, e.g. CNMT."
@@ -252,7 +256,8 @@ class HomePage(FastRouteMixin, WebsitePage):
             Exists(ArticleTopic.objects.filter(tag=OuterRef("pk"), content_object__in=live_articles().values("pk")))
         )
         context["author"] = featured.author if featured and featured.author else None
-        context["article_index"] = ArticleIndexPage.find_live() if featured is None else None
+        context["index_url"] = featured.index_url(request) if featured else None
+        context["author_url"] = featured.author_url(request) if featured else None
         return context
 
     def structured_data(self, request) -> list[dict]:
@@ -268,7 +273,10 @@ class HomePage(FastRouteMixin, WebsitePage):
                 "inLanguage": "en-GB",
                 "potentialAction": {
                     "@type": "SearchAction",
-                    "target": {"@type": "EntryPoint", "urlTemplate": seo.absolute(request, "/search/?q={search_term_string}")},
+                    "target": {
+                        "@type": "EntryPoint",
+                        "urlTemplate": seo.absolute(request, "/search/?q={search_term_string}"),
+                    },
                     "query-input": "required name=search_term_string",
                 },
             }
@@ -331,7 +339,10 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
                 "extra_breadcrumbs": [(topic.name, url)],
                 "meta_title": f"{topic.name}: articles",
                 "meta_description": topic.description or f"Articles about {topic.name.lower()}.",
-                "feed_links": [(f"{topic.name} (RSS)", f"/feeds/topic/{slug}/rss/", "rss"), (f"{topic.name} (Atom)", f"/feeds/topic/{slug}/atom/", "atom")],
+                "feed_links": [
+                    (f"{topic.name} (RSS)", f"/feeds/topic/{slug}/rss/", "rss"),
+                    (f"{topic.name} (Atom)", f"/feeds/topic/{slug}/atom/", "atom"),
+                ],
                 "structured_data": [
                     {
                         "@context": "https://schema.org",
@@ -360,7 +371,10 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
                 "meta_description": author.role or author.biography_text[:160],
                 "social_image": author.photo,
                 "og_type": "profile",
-                "feed_links": [(f"{author.name} (RSS)", f"/feeds/author/{slug}/rss/", "rss"), (f"{author.name} (Atom)", f"/feeds/author/{slug}/atom/", "atom")],
+                "feed_links": [
+                    (f"{author.name} (RSS)", f"/feeds/author/{slug}/rss/", "rss"),
+                    (f"{author.name} (Atom)", f"/feeds/author/{slug}/atom/", "atom"),
+                ],
                 "structured_data": [author.structured_data(request, index_url=self.get_url(request))],
             },
         )
@@ -406,7 +420,7 @@ class ArticlePage(WebsitePage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Wide picture at the top; also the share picture. 1600×900 or larger works best.",
+        help_text="Wide picture at the top; also the share picture. 1600x900 or larger works best.",
     )
     hero_alt = models.CharField(
         "hero alt text",
@@ -497,10 +511,11 @@ class ArticlePage(WebsitePage):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
     def index_url(self, request) -> str | None:
-        """The parent index's URL without a query (the route already knows the ancestors)."""
-        ancestors = getattr(self, "_route_ancestors", None)
-        parent = ancestors[-1] if ancestors else self.get_parent()
-        return parent.get_url(request) if parent else None
+        """The parent index's URL, derived from this page's own URL (no query)."""
+        url = self.get_url(request)
+        if not url:
+            return None
+        return url[: url.rstrip("/").rfind("/") + 1]
 
     def author_url(self, request) -> str | None:
         return self.author.get_url(request, index_url=self.index_url(request)) if self.author else None
@@ -525,6 +540,7 @@ class ArticlePage(WebsitePage):
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = self.related_articles()
         context["author_url"] = self.author_url(request)
+        context["index_url"] = self.index_url(request)
         context["og_type"] = "article"
         return context
 

@@ -58,9 +58,7 @@ class FastRouteMixin:
         )
         by_url_path = {row.url_path: row for row in rows if row.path.startswith(self.path)}
         above = [row for row in rows if len(row.path) < len(self.path)]
-        request._website_nav = [
-            row for row in rows if row.depth == self.depth + 1 and row.show_in_menus and row.live
-        ]
+        request._website_nav = [row for row in rows if row.depth == self.depth + 1 and row.show_in_menus and row.live]
 
         chain = []
         for position, url_path in enumerate(url_paths[1:], start=1):

@@ -62,7 +62,9 @@ def site_settings(request):
     from website.models import SiteSettings
 
     def load():
-        site = Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
+        site = (
+            Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
+        )
         if site is None:
             return SiteSettings(site_name=settings.WAGTAIL_SITE_NAME)
         found = SiteSettings.objects.select_related("default_share_image").filter(site=site).first()
@@ -113,7 +115,7 @@ def json_ld(obj) -> str:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
     for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(raw, escaped)
-    return mark_safe(text)  # noqa: S308 - escaped above
+    return mark_safe(text)
 
 
 def canonical_url(request) -> str:

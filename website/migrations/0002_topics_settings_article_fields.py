@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='articlepage',
             name='hero_image',
-            field=models.ForeignKey(blank=True, help_text='Wide picture at the top; also the share picture. 1600×900 or larger works best.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image'),
+            field=models.ForeignKey(blank=True, help_text='Wide picture at the top; also the share picture. 1600x900 or larger works best.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image'),
         ),
         migrations.AddField(
             model_name='articlepage',
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 ('footer_text', wagtail.fields.RichTextField(blank=True)),
                 ('medical_disclaimer', wagtail.fields.RichTextField(blank=True, help_text='Shown at the end of every article and wherever an editor adds the disclaimer block.')),
                 ('twitter_handle', models.CharField(blank=True, help_text='Without the @, for Twitter/X cards.', max_length=40)),
-                ('default_share_image', models.ForeignKey(blank=True, help_text='Shown when a page without its own picture is shared (1200×630 works best).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image')),
+                ('default_share_image', models.ForeignKey(blank=True, help_text='Shown when a page without its own picture is shared (1200x630 works best).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image')),
                 ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
             ],
             options={

@@ -1,0 +1,143 @@
+"""Template tags for the site frame: meta tags, JSON-LD, breadcrumbs, navigation, sharing."""
+
+from urllib.parse import quote, urlencode
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from wagtail.models import Page
+
+from website import seo
+
+register = template.Library()
+
+SHARE_IMAGE_SPEC = "fill-1200x630|format-jpeg"
+
+
+def _crumbs(context):
+    request = context.get("request")
+    page = context.get("page")
+    extra = tuple(context.get("extra_breadcrumbs") or ())
+    return seo.request_cache(request, ("breadcrumbs", extra), lambda: seo.breadcrumbs(request, page, extra))
+
+
+@register.simple_tag(takes_context=True)
+def page_meta(context) -> dict:
+    """Title, description, canonical URL and share picture for the page being shown."""
+    request = context.get("request")
+    page = context.get("page")
+    settings = seo.site_settings(request)
+    site_name = settings.site_name
+    if context.get("meta_title"):
+        title = context["meta_title"]
+    elif page is not None and getattr(page, "title", None):
+        title = page.seo_title or page.title
+    else:
+        title = ""
+    description = (context.get("meta_description") or seo.summary_of(page) or settings.tagline or "").strip()
+    if len(description) > 300:
+        description = description[:297].rsplit(" ", 1)[0] + "…"
+    image = context.get("social_image") or getattr(page, "social_image", None) or settings.default_share_image
+    meta = {
+        "title": f"{title} · {site_name}" if title and title != site_name else site_name,
+        "og_title": title or site_name,
+        "site_name": site_name,
+        "description": description,
+        "canonical": seo.canonical_url(request) if request is not None else "",
+        "og_type": context.get("og_type") or "website",
+        "twitter_site": settings.twitter_handle,
+        "image": None,
+    }
+    if image is not None:
+        rendition = image.get_rendition(SHARE_IMAGE_SPEC)
+        alt = getattr(page, "hero_alt", "") if image == getattr(page, "hero_image", None) else ""
+        meta["image"] = {
+            "url": seo.absolute(request, rendition.url),
+            "width": rendition.width,
+            "height": rendition.height,
+            "alt": alt or image.default_alt_text or "",
+        }
+    if page is not None and getattr(page, "pk", None) and request is not None:
+        meta["oembed"] = seo.absolute(request, "/oembed?" + urlencode({"url": meta["canonical"], "format": "json"}))
+    return meta
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context):
+    """One <script type="application/ld+json"> per object the page returns, plus its BreadcrumbList."""
+    request = context.get("request")
+    page = context.get("page")
+    objects = context.get("structured_data")
+    if objects is None:
+        method = getattr(page, "structured_data", None)
+        objects = method(request) if callable(method) else []
+    objects = [*objects, seo.breadcrumb_list(request, _crumbs(context))]
+    return mark_safe("\n".join(f'<script type="application/ld+json">{seo.json_ld(obj)}</script>' for obj in objects))
+
+
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context):
+    return {"crumbs": _crumbs(context)}
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context) -> list[dict]:
+    """The home page's live children marked "show in menus", in tree order."""
+    request = context.get("request")
+    if request is None:
+        return []
+
+    def load():
+        rows = getattr(request, "_website_nav", None)
+        if rows is None:
+            root = seo.site_root(request)
+            rows = list(Page.objects.child_of(root).live().in_menu()) if root else []
+        return rows
+
+    items = []
+    for row in seo.request_cache(request, "nav", load):
+        url = row.get_url(request)
+        if url:
+            items.append({"title": row.title, "url": url, "active": request.path.startswith(url)})
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def share_data(context, page) -> dict:
+    """The link code and the share links for an article."""
+    request = context.get("request")
+    url = seo.absolute(request, page.get_url(request) or request.path)
+    author = getattr(page, "author", None)
+    html = format_html('<a href="{}">{}</a>', url, page.title)
+    if author:
+        html = format_html("{} by {}", html, str(author))
+    text = f"{page.title} by {author}" if author else page.title
+    q = quote
+    return {
+        "url": url,
+        "html": str(html),
+        "links": [
+            ("Email", f"mailto:?subject={q(page.title)}&body={q(text + ' ' + url)}"),
+            ("Bluesky", f"https://bsky.app/intent/compose?text={q(text + ' ' + url)}"),
+            ("X", f"https://twitter.com/intent/tweet?url={q(url)}&text={q(text)}"),
+            ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={q(url)}"),
+            ("LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={q(url)}"),
+            ("WhatsApp", f"https://wa.me/?text={q(text + ' ' + url)}"),
+        ],
+    }
+
+
+@register.filter
+def page_range_window(page_obj, window: int = 2):
+    """Page numbers around the current one, with None for the gaps: 1 … 4 5 [6] 7 8 … 20."""
+    if page_obj is None:
+        return []
+    current, last = page_obj.number, page_obj.paginator.num_pages
+    numbers = sorted({1, last, *range(max(1, current - window), min(last, current + window) + 1)})
+    out, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            out.append(None)
+        out.append(number)
+        previous = number
+    return out
