@@ -14,5 +14,6 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.*)$", views.media),
     path("shop/", include("shop.urls")),
     path("learn/", include("courses.urls")),
+    path("", include("website.urls")),
     path("", include(wagtail_urls)),
 ]
