@@ -226,6 +226,13 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_TAX = env.bool("STRIPE_TAX", default=False)
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Checkout asks for the terms of sale (set the terms URL in Stripe's public details) and states the
+# immediate-delivery waiver; Stripe Tax with digital-goods tax codes when STRIPE_TAX=1.
+STRIPE_TERMS_CONSENT = env.bool("STRIPE_TERMS_CONSENT", default=True)
+STRIPE_TAX_BEHAVIOR = env.str("STRIPE_TAX_BEHAVIOR", default="inclusive")
+STRIPE_TAX_CODE_GUIDE = env.str("STRIPE_TAX_CODE_GUIDE", default="txcd_10302000")
+STRIPE_TAX_CODE_COURSE = env.str("STRIPE_TAX_CODE_COURSE", default="txcd_10010001")
 # Demo payments (written by `make run`): a local checkout page, no Stripe account, no real money.
 SHOP_DEMO = env.bool("SHOP_DEMO", default=False)
 SHOP_DOWNLOAD_LINK_MAX_AGE = env.int("SHOP_DOWNLOAD_LINK_MAX_AGE", default=7 * 24 * 3600)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.*)$", views.media),
+    path("accounts/", include("allauth.urls")),
     path("shop/", include("shop.urls")),
     path("learn/", include("courses.urls")),
     path("", include("website.urls")),

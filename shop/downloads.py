@@ -1,13 +1,19 @@
 """Buyer-bound downloads: signed, expiring per-user links and the PDF stamped with the buyer and order."""
 
+import io
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
+from pypdf import PdfReader, PdfWriter
+from reportlab.pdfgen.canvas import Canvas
 
-from shop.models import Order, ProductFile
+from shop import entitlements
+from shop.models import Download, Order, ProductFile
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +22,10 @@ SALT = "shop.downloads"
 
 class DownloadRefusedError(Exception):
     """The link is expired, tampered with, someone else's, or its owner no longer has access."""
+
+    def __init__(self, message: str, *, status: int = 403):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -36,10 +46,69 @@ def read_token(*, token: str) -> DownloadGrant:
     try:
         data = signing.TimestampSigner(salt=SALT).unsign_object(token, max_age=settings.SHOP_DOWNLOAD_LINK_MAX_AGE)
     except signing.SignatureExpired as error:
-        raise DownloadRefusedError("This download link has expired.") from error
+        raise DownloadRefusedError(
+            "This download link has expired. Open your library for a fresh one.", status=410
+        ) from error
     except signing.BadSignature as error:
         raise DownloadRefusedError("This download link is not valid.") from error
     try:
         return DownloadGrant(user_id=int(data["u"]), product_file_id=int(data["f"]), order_id=data.get("o"))
     except (KeyError, TypeError, ValueError) as error:
         raise DownloadRefusedError("This download link is not valid.") from error
+
+
+@dataclass(frozen=True)
+class ServedFile:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+def stamp_pdf(*, content: bytes, line: str) -> bytes:
+    """Every page gets a footer line naming the buyer and the order (drawn by reportlab, merged by pypdf)."""
+    reader = PdfReader(io.BytesIO(content))
+    writer = PdfWriter()
+    overlays: dict[tuple[float, float], object] = {}
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        if (width, height) not in overlays:
+            buffer = io.BytesIO()
+            canvas = Canvas(buffer, pagesize=(width, height))
+            canvas.setFont("Helvetica", 7)
+            canvas.setFillGray(0.35)
+            canvas.drawCentredString(width / 2, 14, line)
+            canvas.save()
+            overlays[(width, height)] = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
+        page.merge_page(overlays[(width, height)])
+        writer.add_page(page)
+    writer.add_metadata({"/Subject": line})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def serve(*, token: str, viewer) -> ServedFile:
+    """Check the link and the entitlement now (every request), stamp the file and count the download."""
+    grant = read_token(token=token)
+    if getattr(viewer, "is_authenticated", False) and viewer.pk != grant.user_id:
+        raise DownloadRefusedError("This download link belongs to another account.", status=403)
+    product_file = ProductFile.objects.select_related("product").filter(pk=grant.product_file_id).first()
+    user = get_user_model().objects.filter(pk=grant.user_id, is_active=True).first()
+    if product_file is None or user is None:
+        raise DownloadRefusedError("This download link is not valid.", status=404)
+    if product_file.product_id not in entitlements.product_ids_for(user):
+        raise DownloadRefusedError("Access to this product has ended, so it can no longer be downloaded.", status=403)
+    order = Order.objects.filter(pk=grant.order_id, user=user).first() if grant.order_id else None
+    with product_file.file.open("rb") as handle:
+        content = handle.read()
+    name = Path(product_file.file.name).name
+    content_type = "application/octet-stream"
+    if product_file.format == ProductFile.Format.PDF:
+        reference = f"Order {order.number}" if order else "Personal copy"
+        content = stamp_pdf(content=content, line=f"Licensed to {user.email} · {reference} · Please do not share.")
+        content_type = "application/pdf"
+    elif product_file.format == ProductFile.Format.EPUB:
+        content_type = "application/epub+zip"
+    Download.objects.create(user=user, product_file=product_file, order=order)
+    logger.info("Download served", extra={"user_id": user.pk, "product_file_id": product_file.pk})
+    return ServedFile(filename=name, content=content, content_type=content_type)

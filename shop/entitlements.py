@@ -266,7 +266,7 @@ def apply_status(*, user, product: Product, order: Order, status: Status, actor:
         # The money moved back before the order was fulfilled: record the purchase, then its outcome,
         # so every order of events leaves the same rows behind.
         grant(user=user, product=product, order=order, actor=actor, reason="Paid.")
-    return _change(
+    changed = _change(
         user=user,
         product=product,
         actor=actor,
@@ -276,3 +276,8 @@ def apply_status(*, user, product: Product, order: Order, status: Status, actor:
         to_status=status,
         from_statuses={s for s in Entitlement.Status.values if s != status},
     )
+    # The reason describes the current state, so it is refreshed even when the status stays the same.
+    Entitlement.objects.filter(user=user, order=order, status=status).exclude(reason=reason[:300]).update(
+        reason=reason[:300]
+    )
+    return changed

@@ -98,6 +98,9 @@ class Order(models.Model):
     amount_refunded = models.PositiveIntegerField(default=0)
     dispute_status = models.CharField(max_length=30, blank=True)
     checkout_attempt = models.PositiveIntegerField(default=0)
+    checkout_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, help_text="One per buy form: a double submit finds it."
+    )
     stripe_session_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_session_url = models.URLField(max_length=2000, blank=True)
     stripe_session_expires_at = models.DateTimeField(null=True, blank=True)

@@ -1,11 +1,200 @@
 """The shop's views: each parses the request, calls one domain function and renders."""
 
 import logging
+import secrets
+import uuid
 
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shop import checkout, demo_checkout, downloads, library, stripe_gateway, webhooks
+from shop.models import Order, Product
 
 logger = logging.getLogger(__name__)
 
+BROWSER_KEY = "shop_browser_key"
 
+
+def _browser_key(request) -> str:
+    key = request.session.get(BROWSER_KEY)
+    if not key:
+        key = secrets.token_urlsafe(24)
+        request.session[BROWSER_KEY] = key
+    return key
+
+
+def _message(request, *, title: str, message: str, status: int, template: str = "shop/message.html", **extra):
+    return render(request, template, {"title": title, "message": message, **extra}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def buy(request, slug):
+    """GET: the uncached buy page (a form); POST: start Stripe Checkout and 303 there."""
+    product = Product.objects.filter(slug=slug, active=True).first()
+    if request.method == "GET":
+        if product is None:
+            return _message(
+                request,
+                title="Not for sale",
+                message="This product does not exist or is no longer for sale.",
+                status=404,
+            )
+        return render(request, "shop/buy.html", _buy_context(request, product))
+    try:
+        started = checkout.start(
+            product_slug=slug,
+            token=request.POST.get("token", ""),
+            user=request.user,
+            browser_key=_browser_key(request),
+            claimed_amount=request.POST.get("price"),
+            claimed_quantity=request.POST.get("quantity"),
+            absolute_url=request.build_absolute_uri,
+        )
+    except checkout.CheckoutError as error:
+        return _message(request, title="We could not start your order", message=str(error), status=error.status_code)
+    except stripe_gateway.PaymentsDisabledError:
+        return _message(
+            request,
+            title="Buying is switched off",
+            message="The shop is not taking payments at the moment. Nothing was ordered or charged.",
+            status=503,
+        )
+    except checkout.CheckoutFailedError:
+        return _message(
+            request,
+            title="Nothing was charged",
+            message=(
+                "We could not reach our payment provider just now, so nothing was charged. "
+                "Please try again in a minute."
+            ),
+            status=503,
+            template="shop/checkout_failed.html",
+            product=product,
+        )
+    return _see_other(started.redirect_url)
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
+
+
+def _buy_context(request, product):
+    from shop import entitlements
+
+    return {
+        "product": product,
+        "owned": product.pk in entitlements.product_ids_for(request.user),
+        "token": uuid.uuid4().hex,
+        "payments_mode": stripe_gateway.payments_mode(),
+        "cancelled": request.GET.get("cancelled") == "1",
+        "includes": list(product.includes.all()),
+    }
+
+
+@never_cache
+@require_GET
+def checkout_success(request):
+    try:
+        confirmation = checkout.confirm(
+            session_id=request.GET.get("session_id", ""),
+            browser_key=request.session.get(BROWSER_KEY, ""),
+            user=request.user,
+        )
+    except checkout.UnknownCheckoutError:
+        return _message(
+            request,
+            title="Order not found",
+            message="We cannot find that order. If you paid, the receipt e-mail has a link to your library.",
+            status=404,
+        )
+    order = confirmation.order
+    items = [item for item in library.items_for(order.user) if item.product_id in _order_product_ids(order)]
+    return render(
+        request,
+        "shop/checkout_success.html",
+        {"order": order, "items": items, "pending_reason": confirmation.pending_reason},
+    )
+
+
+def _order_product_ids(order: Order) -> set[int]:
+    from shop import entitlements
+
+    return {product.pk for product in entitlements.expand(order.product)}
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    try:
+        result = webhooks.receive(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
+    except stripe_gateway.InvalidWebhookError as error:
+        logger.warning("Refused a webhook", extra={"reason": str(error)})
+        return JsonResponse({"error": "invalid signature"}, status=400)
+    except stripe_gateway.PaymentsDisabledError:
+        return JsonResponse({"error": "payments are not configured"}, status=503)
+    except Exception:
+        # Already logged and recorded by webhooks.handle; Stripe retries on any 5xx.
+        return JsonResponse({"error": "processing failed"}, status=500)
+    return JsonResponse({"result": result})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def demo_checkout_page(request, session_id):
+    try:
+        order = demo_checkout.open_order(session_id=session_id)
+        if request.method == "POST":
+            if request.POST.get("action") == "cancel":
+                demo_checkout.cancel(session_id=session_id)
+                return _see_other(f"/shop/buy/{order.product.slug}/?cancelled=1")
+            order = demo_checkout.pay(
+                session_id=session_id,
+                email=request.POST.get("email", ""),
+                consent=request.POST.get("consent") == "on",
+            )
+            return _see_other(f"/shop/checkout/success/?session_id={session_id}")
+    except demo_checkout.DemoCheckoutError as error:
+        status = 404 if "does not exist" in str(error) else 400
+        return _message(request, title="Demo checkout", message=str(error), status=status)
+    except stripe_gateway.PaymentsDisabledError:
+        return _message(request, title="Demo checkout", message="Demo payments are switched off.", status=404)
+    return render(request, "shop/demo_checkout.html", {"order": order, "session_id": session_id})
+
+
+@never_cache
+@login_required
+@require_GET
+def library_page(request):
+    return render(request, "shop/library.html", {"items": library.items_for(request.user)})
+
+
+@never_cache
+@login_required
+@require_GET
+def order_detail(request, order_id):
+    order = Order.objects.select_related("product").filter(pk=order_id, user=request.user).first()
+    if order is None:
+        return _message(request, title="Order not found", message="We cannot find that order.", status=404)
+    return render(request, "shop/order_detail.html", {"order": order})
+
+
+@require_GET
 def download(request, token):
-    return HttpResponse(status=404)
+    try:
+        served = downloads.serve(token=token, viewer=request.user)
+    except downloads.DownloadRefusedError as error:
+        response = _message(request, title="Download unavailable", message=str(error), status=error.status)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    response = HttpResponse(served.content, content_type=served.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{served.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,195 @@
+"""Starting a purchase: a pending Order priced from our database, then a Stripe Checkout Session for it."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from shop import entitlements, stripe_gateway
+from shop.models import Order, Product
+
+logger = logging.getLogger(__name__)
+
+# An open session this close to its expiry is not handed out again: the buyer needs time to pay.
+SESSION_REUSE_MARGIN = timedelta(minutes=10)
+CONSENT_MESSAGE = (
+    "You ask for immediate access to digital content and accept that you lose the 14-day right of "
+    "withdrawal once it starts. Terms of sale and refund policy: {terms_url} and {refund_url}"
+)
+
+
+class CheckoutError(Exception):
+    """The request cannot become an order; the message is safe to show."""
+
+    status_code = 400
+
+
+class ProductUnavailableError(CheckoutError):
+    status_code = 404
+
+
+class AlreadyOwnedError(CheckoutError):
+    status_code = 409
+
+
+class CheckoutFailedError(Exception):
+    """Stripe could not start the checkout; nothing was charged and trying again works."""
+
+
+@dataclass(frozen=True)
+class CheckoutStart:
+    order_id: int
+    redirect_url: str
+
+
+def _tax_code(product: Product) -> str:
+    if not settings.STRIPE_TAX:
+        return ""
+    return settings.STRIPE_TAX_CODE_COURSE if product.kind == Product.Kind.COURSE else settings.STRIPE_TAX_CODE_GUIDE
+
+
+def _order_for(*, token: str, product: Product, user, browser_key: str) -> Order:
+    with transaction.atomic():
+        order, created = Order.objects.select_for_update().get_or_create(
+            checkout_token=token,
+            defaults={
+                "product": product,
+                "user": user if user.is_authenticated else None,
+                "email": user.email if user.is_authenticated else "",
+                "amount": product.price_amount,
+                "currency": product.currency,
+                "browser_key": browser_key,
+            },
+        )
+        if not created and (order.product_id != product.pk or order.browser_key != browser_key):
+            raise CheckoutError("This checkout form belongs to another purchase. Reload the page and try again.")
+        if created:
+            logger.info("Order created", extra={"order_id": order.pk, "product": product.slug})
+        return order
+
+
+def start(
+    *,
+    product_slug: str,
+    token: str,
+    user,
+    browser_key: str,
+    claimed_amount: str | None,
+    claimed_quantity: str | None,
+    absolute_url: Callable[[str], str],
+) -> CheckoutStart:
+    """Create (or reuse) the order for this checkout form and return where to send the buyer.
+
+    The key sent to Stripe is the order plus an attempt number: a double click reuses the open session,
+    and only an error or an expired session moves to a new attempt (Stripe replays a key's first answer).
+    """
+    product = Product.objects.filter(slug=product_slug, active=True).first()
+    if product is None:
+        raise ProductUnavailableError("This product does not exist or is no longer for sale.")
+    if claimed_quantity not in (None, "", "1"):
+        raise CheckoutError("Each purchase is for one copy; nothing was ordered.")
+    if claimed_amount not in (None, "") and claimed_amount != str(product.price_amount):
+        raise CheckoutError("The price on the page is out of date; nothing was ordered. Reload the page to see it.")
+    if not token or len(token) > 64 or not token.replace("-", "").isalnum():
+        raise CheckoutError("The checkout form is incomplete. Reload the page and try again.")
+    if product.pk in entitlements.product_ids_for(user):
+        raise AlreadyOwnedError("You already own this; it is in your library.")
+    gateway = stripe_gateway.get_gateway()
+    order = _order_for(token=token, product=product, user=user, browser_key=browser_key)
+
+    if order.status == Order.Status.PAID:
+        return CheckoutStart(order_id=order.pk, redirect_url=_success_url(order.stripe_session_id or ""))
+    now = timezone.now()
+    if order.stripe_session_id and order.stripe_session_expires_at and order.stripe_session_url:
+        if order.stripe_session_expires_at > now + SESSION_REUSE_MARGIN and order.status == Order.Status.PENDING:
+            return CheckoutStart(order_id=order.pk, redirect_url=order.stripe_session_url)
+        # The session expired (or is about to): a new attempt gets a new key and a new session.
+        Order.objects.filter(pk=order.pk, checkout_attempt=order.checkout_attempt).update(
+            checkout_attempt=F("checkout_attempt") + 1, status=Order.Status.PENDING, closed_at=None
+        )
+        order.refresh_from_db()
+
+    request = stripe_gateway.CheckoutRequest(
+        order_id=order.pk,
+        product_id=product.pk,
+        product_slug=product.slug,
+        product_name=product.name,
+        description=product.summary,
+        amount=order.amount,
+        currency=order.currency,
+        customer_email=order.email,
+        success_url=absolute_url(reverse("shop:checkout_success")) + "?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url=absolute_url(reverse("shop:buy", kwargs={"slug": product.slug})) + "?cancelled=1",
+        idempotency_key=f"checkout-order-{order.pk}-attempt-{order.checkout_attempt}",
+        consent_message=CONSENT_MESSAGE.format(
+            terms_url=absolute_url("/terms/"), refund_url=absolute_url("/refund-policy/")
+        ),
+        tax_code=_tax_code(product),
+    )
+    try:
+        session = gateway.create_checkout_session(request=request)
+    except stripe_gateway.GatewayError as error:
+        # Stripe replays this key's error for a day, so the next try must use a new attempt.
+        Order.objects.filter(pk=order.pk, checkout_attempt=order.checkout_attempt).update(
+            checkout_attempt=F("checkout_attempt") + 1
+        )
+        logger.warning("Checkout could not start", extra={"order_id": order.pk, "error": str(error)})
+        raise CheckoutFailedError(str(error)) from error
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(
+            stripe_session_id=session.id,
+            stripe_session_url=session.url,
+            stripe_session_expires_at=session.expires_at,
+        )
+    logger.info("Checkout session ready", extra={"order_id": order.pk, "session_id": session.id})
+    return CheckoutStart(order_id=order.pk, redirect_url=session.url)
+
+
+def _success_url(session_id: str) -> str:
+    return reverse("shop:checkout_success") + f"?session_id={session_id}"
+
+
+class UnknownCheckoutError(Exception):
+    """The session id is made up, or not this browser's or this user's: the same answer for both."""
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    order: Order
+    pending_reason: str = ""
+
+
+def _looks_like_session_id(session_id: str) -> bool:
+    return 8 <= len(session_id) <= 255 and session_id.startswith("cs_") and session_id.replace("_", "").isalnum()
+
+
+def confirm(*, session_id: str, browser_key: str, user) -> Confirmation:
+    """The success page: only the browser that started the order, or its signed-in owner, may see it.
+
+    It never signs anyone in. If the webhook has not arrived yet, it fulfils through the same function.
+    """
+    from shop import fulfillment
+
+    order = None
+    if _looks_like_session_id(session_id):
+        order = Order.objects.select_related("product", "user").filter(stripe_session_id=session_id).first()
+    if order is None:
+        raise UnknownCheckoutError
+    same_browser = bool(browser_key) and order.browser_key == browser_key
+    owner = getattr(user, "is_authenticated", False) and order.user_id == user.pk
+    if not (same_browser or owner):
+        raise UnknownCheckoutError
+    if order.status == Order.Status.PENDING:
+        try:
+            fulfillment.fulfill_checkout(session_id=session_id)
+        except stripe_gateway.GatewayError:
+            logger.warning("Success page could not reach Stripe", extra={"order_id": order.pk})
+            return Confirmation(order=order, pending_reason="We are still confirming your payment with Stripe.")
+        order.refresh_from_db()
+    return Confirmation(order=order)
