@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from website.models import ArticlePage
 
@@ -26,6 +26,8 @@ def test_task_enqueued_in_admin_request_runs_on_worker(client, demo_site, django
                     "slug": article.slug,
                     "standfirst": article.standfirst,
                     "author": article.author_id,
+                    "hero_alt": article.hero_alt,
+                    "related_links": inline_formset([]),
                     "body": streamfield([("paragraph", rich_text("<p>Release the side of the waist.</p>"))]),
                     "action-publish": "publish",
                 }
