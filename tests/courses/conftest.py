@@ -45,9 +45,13 @@ class World:
 def _lesson(course, slug, **kwargs) -> LessonPage:
     sheet = LessonFileFactory(title=f"Sheet for {slug}")
     extra = kwargs.pop("text", "")
-    lesson = LessonPageFactory(parent=course, slug=slug, title=slug.replace("-", " ").title(), **kwargs)
-    lesson.body = body(text=f"Body marker for {slug}. {extra}", worksheet=sheet)
-    lesson.save_revision().publish()
+    lesson = LessonPageFactory(
+        parent=course,
+        slug=slug,
+        title=slug.replace("-", " ").title(),
+        body=body(text=f"Body marker for {slug}. {extra}", worksheet=sheet),
+        **kwargs,
+    )
     return LessonPage.objects.get(pk=lesson.pk)
 
 
