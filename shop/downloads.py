@@ -66,10 +66,9 @@ class ServedFile:
 
 def stamp_pdf(*, content: bytes, line: str) -> bytes:
     """Every page gets a footer line naming the buyer and the order (drawn by reportlab, merged by pypdf)."""
-    reader = PdfReader(io.BytesIO(content))
-    writer = PdfWriter()
+    writer = PdfWriter(clone_from=io.BytesIO(content))
     overlays: dict[tuple[float, float], object] = {}
-    for page in reader.pages:
+    for page in writer.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         if (width, height) not in overlays:
             buffer = io.BytesIO()
@@ -80,7 +79,6 @@ def stamp_pdf(*, content: bytes, line: str) -> bytes:
             canvas.save()
             overlays[(width, height)] = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
         page.merge_page(overlays[(width, height)])
-        writer.add_page(page)
     writer.add_metadata({"/Subject": line})
     output = io.BytesIO()
     writer.write(output)

@@ -4,7 +4,13 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
 
 
 def private_storage():
@@ -243,3 +249,145 @@ class Download(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.product_file}"
+
+
+# --- Pages: the sales pages editors write. They hold content only; buying happens in shop.views. ---
+
+
+class ShopIndexPage(Page):
+    introduction = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["shop.GuidePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from shop import entitlements
+
+        context = super().get_context(request, *args, **kwargs)
+        context["guides"] = GuidePage.objects.child_of(self).live().public().select_related("product", "cover")
+        context["owned_ids"] = entitlements.product_ids_for(request.user)
+        return context
+
+    @property
+    def search_summary(self) -> str:
+        return self.introduction
+
+
+class GuidePage(Page):
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="guide_pages")
+    author = models.ForeignKey(
+        "website.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
+    )
+    cover = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subtitle = models.CharField(max_length=200, blank=True)
+    description = RichTextField(features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])
+    table_of_contents = models.TextField(blank=True, help_text="One chapter per line.")
+    sample_chapter = RichTextField(blank=True, features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])
+    year = models.PositiveIntegerField(null=True, blank=True)
+    edition = models.CharField(max_length=60, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("subtitle"),
+        FieldPanel("product"),
+        FieldPanel("author"),
+        FieldPanel("cover"),
+        FieldPanel("description"),
+        FieldPanel("table_of_contents"),
+        FieldPanel("sample_chapter"),
+        FieldPanel("year"),
+        FieldPanel("edition"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("subtitle", boost=2),
+        index.SearchField("description"),
+        index.SearchField("table_of_contents"),
+    ]
+    parent_page_types = ["shop.ShopIndexPage"]
+    subpage_types = []
+
+    @property
+    def chapters(self) -> list[str]:
+        return [line.strip() for line in self.table_of_contents.splitlines() if line.strip()]
+
+    @property
+    def search_summary(self) -> str:
+        return self.subtitle or strip_tags(self.description)[:300]
+
+    def get_context(self, request, *args, **kwargs):
+        from shop import entitlements
+
+        context = super().get_context(request, *args, **kwargs)
+        context["owned"] = bool(self.product_id) and self.product_id in entitlements.product_ids_for(request.user)
+        return context
+
+    def structured_data(self, request) -> list[dict]:
+        url = request.build_absolute_uri(self.get_url(request) or "/")
+        book = {
+            "@context": "https://schema.org",
+            "@type": "Book",
+            "name": self.title,
+            "url": url,
+            "description": self.search_summary,
+            "bookFormat": "https://schema.org/EBook",
+            "inLanguage": "en",
+        }
+        if self.year:
+            book["datePublished"] = str(self.year)
+        if self.edition:
+            book["bookEdition"] = self.edition
+        if self.cover:
+            book["image"] = request.build_absolute_uri(self.cover.get_rendition("width-800").url)
+        if self.author:
+            book["author"] = self.author.structured_data(request)
+        if self.product:
+            book["offers"] = {
+                "@type": "Offer",
+                "price": f"{self.product.price_amount / 100:.2f}",
+                "priceCurrency": self.product.currency.upper(),
+                "availability": "https://schema.org/InStock"
+                if self.product.active
+                else "https://schema.org/Discontinued",
+                "url": request.build_absolute_uri(reverse("shop:buy", kwargs={"slug": self.product.slug})),
+            }
+        return [book]
+
+    def oembed(self, request, *, maxwidth: int | None, maxheight: int | None) -> dict:
+        url = request.build_absolute_uri(self.get_url(request) or "/")
+        width, height = min(maxwidth or 600, 600), min(maxheight or 240, 240)
+        price = f" · {self.product.price_display}" if self.product else ""
+        html = (
+            f'<blockquote class="backcare-embed" style="margin:0;max-width:{width}px">'
+            f'<p><a href="{escape(url)}">{escape(self.title)}</a>{escape(price)}</p>'
+            f"<p>{escape(self.search_summary)}</p></blockquote>"
+        )
+        data = {"type": "rich", "title": self.title, "html": html, "width": width, "height": height}
+        if self.author:
+            data["author_name"] = str(self.author)
+        if self.cover:
+            rendition = self.cover.get_rendition("max-300x400")
+            data.update(
+                thumbnail_url=request.build_absolute_uri(rendition.url),
+                thumbnail_width=rendition.width,
+                thumbnail_height=rendition.height,
+            )
+        return data
+
+
+class LegalPage(Page):
+    """Terms of sale, refund policy, privacy notice: editable pages that checkout links to."""
+
+    body = RichTextField(features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])
+    updated_on = models.DateField(null=True, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("updated_on"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = []
+
+    @property
+    def search_summary(self) -> str:
+        return strip_tags(self.body)[:300]

@@ -1,0 +1,36 @@
+"""StreamField blocks the shop offers other apps: a product promotion for articles and lessons."""
+
+from django.urls import reverse
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+
+class ProductPromotionBlock(blocks.StructBlock):
+    """Cover, title, price and a link to the uncached buy page (or "you own this"): a link, never a form,
+    so the page that carries it stays cacheable."""
+
+    product = SnippetChooserBlock("shop.Product")
+    headline = blocks.CharBlock(required=False, max_length=120, help_text="Defaults to the product's name.")
+    text = blocks.TextBlock(required=False, max_length=300, help_text="One or two sentences on why it helps.")
+
+    class Meta:
+        icon = "tag"
+        label = "Product promotion"
+        template = "shop/blocks/product_promotion.html"
+
+    def get_context(self, value, parent_context=None):
+        from shop import entitlements
+
+        context = super().get_context(value, parent_context=parent_context)
+        product = value.get("product")
+        request = (parent_context or {}).get("request")
+        user = getattr(request, "user", None)
+        context["product"] = product
+        context["page"] = product.guide_pages.live().select_related("cover").first() if product else None
+        context["owned"] = bool(product) and product.pk in entitlements.product_ids_for(user)
+        context["buy_url"] = reverse("shop:buy", kwargs={"slug": product.slug}) if product else ""
+        return context
+
+
+# The name the website's block list refers to.
+ProductPromoBlock = ProductPromotionBlock
