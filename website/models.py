@@ -275,7 +275,7 @@ class HomePage(FastRouteMixin, WebsitePage):
                     "@type": "SearchAction",
                     "target": {
                         "@type": "EntryPoint",
-                        "urlTemplate": seo.absolute(request, "/search/?q={search_term_string}"),
+                        "urlTemplate": seo.absolute(request, "/search/") + "?q={search_term_string}",
                     },
                     "query-input": "required name=search_term_string",
                 },
@@ -318,7 +318,9 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
         topic_slug = request.GET.get("topic")
         if topic_slug:
             topic = get_object_or_404(Topic, slug=topic_slug[:100])
-            return HttpResponsePermanentRedirect(self.reverse_subpage("topic", args=[topic.slug]))
+            return HttpResponsePermanentRedirect(
+                self.get_url(request) + self.reverse_subpage("topic", args=[topic.slug])
+            )
         return self.render(
             request,
             context_overrides={"articles": self.paginate(request, self.articles()), "topics": self.topics_in_use()},

@@ -1,9 +1,9 @@
 """Template tags for the site frame: meta tags, JSON-LD, breadcrumbs, navigation, sharing."""
 
+import html
 from urllib.parse import quote, urlencode
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
@@ -108,14 +108,15 @@ def share_data(context, page) -> dict:
     request = context.get("request")
     url = seo.absolute(request, page.get_url(request) or request.path)
     author = getattr(page, "author", None)
-    html = format_html('<a href="{}">{}</a>', url, page.title)
+    # Plain text (the template escapes it once more inside the textarea).
+    code = f'<a href="{html.escape(url)}">{html.escape(page.title, quote=False)}</a>'
     if author:
-        html = format_html("{} by {}", html, str(author))
+        code += f" by {html.escape(str(author), quote=False)}"
     text = f"{page.title} by {author}" if author else page.title
     q = quote
     return {
         "url": url,
-        "html": str(html),
+        "html": code,
         "links": [
             ("Email", f"mailto:?subject={q(page.title)}&body={q(text + ' ' + url)}"),
             ("Bluesky", f"https://bsky.app/intent/compose?text={q(text + ' ' + url)}"),
