@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from wagtail.models import Page, Site
 
 from courses.models import CoursePage, LessonPage
@@ -80,6 +81,14 @@ def world(db) -> World:
         free_lesson=_lesson(free, "free-lesson"),
         free_dripped=_lesson(free, "free-dripped", drip_days=2),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The sign-up throttle lives in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

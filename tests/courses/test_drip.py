@@ -13,8 +13,7 @@ from tests.courses.conftest import grant
 
 
 def _subscribed(student, course):
-    enrolled = enrolment.enrol(user=student, course=course, wants_email=True)
-    return enrolled
+    return enrolment.enrol(user=student, course=course, wants_email=True)
 
 
 def test_due_lesson_is_emailed_once_however_often_the_command_runs(world, student, django_capture_on_commit_callbacks):
