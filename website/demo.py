@@ -353,6 +353,7 @@ EXTRAS = {
             ("disclaimer", None),
         ],
         "related": ["sitting-and-your-lower-back"],
+        "replaces_last": 2,  # the exercise block carries the "Try it" steps, word for word
     },
     "pelvic-torsion-explained": {
         "topics": ["pelvis"],
@@ -392,6 +393,7 @@ EXTRAS = {
         "reviewed": date(2026, 6, 15),
         "blocks": [HAMSTRING_EXERCISE, ("disclaimer", None)],
         "related": [],
+        "replaces_last": 2,
     },
     "when-to-see-someone": {
         "topics": ["getting-help"],
@@ -424,13 +426,18 @@ def hero_image(slug: str) -> Image:
     )
 
 
+def body_with_extras(spec: dict, extra: dict) -> list:
+    keep = len(spec["body"]) - extra.get("replaces_last", 0)
+    return [*spec["body"][:keep], *extra["blocks"]]
+
+
 def load_articles(index: ArticleIndexPage, author: AuthorProfile, topics: dict[str, Topic]) -> list[ArticlePage]:
     articles = []
     for spec in ARTICLES:
         article = ArticlePage.objects.child_of(index).filter(slug=spec["slug"]).first()
         extra = EXTRAS[spec["slug"]]
         if article is None:
-            fields = {**spec, "body": [*spec["body"], *extra["blocks"]]}
+            fields = {**spec, "body": body_with_extras(spec, extra)}
             article = index.add_child(
                 instance=ArticlePage(
                     author=author,
@@ -449,7 +456,7 @@ def load_articles(index: ArticleIndexPage, author: AuthorProfile, topics: dict[s
             article.hero_alt = extra["alt"]
             article.published_date = extra["published"]
             article.last_reviewed = extra["reviewed"]
-            article.body = [*spec["body"], *extra["blocks"]]
+            article.body = body_with_extras(spec, extra)
             article.topics.set([topics[slug] for slug in extra["topics"]])
             article.save_revision().publish()
             article.refresh_from_db()

@@ -512,6 +512,10 @@ class ArticlePage(WebsitePage):
             words += len(re.findall(r"\w+", strip_tags(str(block.get("value", "")))))
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
+    @cached_property
+    def has_disclaimer_block(self) -> bool:
+        return any(block.get("type") == "disclaimer" for block in self.body.raw_data)
+
     def index_url(self, request) -> str | None:
         """The parent index's URL, derived from this page's own URL (no query)."""
         url = self.get_url(request)

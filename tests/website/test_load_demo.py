@@ -5,7 +5,7 @@ from django.core.management import call_command
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
-from website.models import ArticlePage, AuthorProfile, HomePage
+from website.models import ArticlePage, ArticleTopic, AuthorProfile, HomePage, RelatedArticle, SiteSettings, Topic
 
 
 def counts():
@@ -17,6 +17,11 @@ def counts():
         "images": Image.objects.count(),
         "users": get_user_model().objects.count(),
         "sites": Site.objects.count(),
+        "topics": Topic.objects.count(),
+        "topic_links": ArticleTopic.objects.count(),
+        "related": RelatedArticle.objects.count(),
+        "settings": SiteSettings.objects.count(),
+        "revisions": sum(page.revisions.count() for page in Page.objects.all()),
     }
 
 
@@ -30,6 +35,41 @@ def test_load_demo_twice_leaves_one_copy_of_everything(db):
     assert first["homes"] == first["authors"] == first["sites"] == 1
     assert first["articles"] >= 4
     assert Site.objects.get().root_page.specific_class is HomePage
+    assert first["topics"] >= 4
+    assert first["related"] >= 1
+    assert first["settings"] == 1
+    assert all(article.hero_image_id and article.hero_alt for article in ArticlePage.objects.all())
+    assert all(article.topic_items.exists() for article in ArticlePage.objects.all())
+    settings = SiteSettings.objects.get()
+    assert settings.default_share_image_id
+    assert settings.medical_disclaimer
+
+
+def test_load_demo_keeps_the_articles_text_and_adds_exercise_steps(db):
+    call_command("load_demo")
+
+    hip = ArticlePage.objects.get(slug="hip-flexor-stretches")
+    kinds = [block.block_type for block in hip.body]
+    text = str(hip.body.raw_data)
+    assert "exercise" in kinds
+    assert "disclaimer" in kinds
+    assert "The Active Isolated Stretching way" in text
+    assert "Kneel on your right knee with the left foot in front" in text
+    assert hip.published_date
+    assert hip.last_reviewed
+    assert {t.slug for t in hip.topics.all()} == {"hip-flexors", "stretching"}
+
+
+def test_load_demo_upgrades_articles_made_by_an_older_demo(db):
+    call_command("load_demo")
+    ArticlePage.objects.update(hero_image=None)
+    ArticleTopic.objects.all().delete()
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    assert all(article.hero_image_id for article in ArticlePage.objects.all())
+    assert ArticleTopic.objects.count() >= ArticlePage.objects.count()
 
 
 def test_load_demo_takes_admin_password_from_environment(db, monkeypatch):
