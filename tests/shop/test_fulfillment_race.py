@@ -1,0 +1,86 @@
+"""shop.fulfillment under real concurrency: 50 deliveries of one event plus the success page, 20 rounds.
+
+On SQLite the race runs on a file database (the in-memory test database fails concurrent writers at once);
+on PostgreSQL (DATABASE_URL) it runs on the test database with real row locks.
+"""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client
+
+from shop.models import Entitlement, Order, OutboxEmail
+from tests.shop.conftest import buy, deliver
+from tests.shop.factories import ProductFactory
+
+DELIVERIES = 50
+ROUNDS = 20
+
+
+@pytest.fixture
+def concurrent_db(request, django_db_setup, django_db_blocker, tmp_path):
+    if connection.vendor != "sqlite":
+        request.getfixturevalue("transactional_db")
+        yield
+        return
+    with django_db_blocker.unblock():
+        original = connections["default"]
+        saved = connections.settings["default"]
+        path = tmp_path / "race.sqlite3"
+        connections.settings["default"] = {**saved, "NAME": str(path)}
+        file_connection = connections.create_connection("default")
+        connections["default"] = file_connection
+        call_command("migrate", verbosity=0)
+        try:
+            yield
+        finally:
+            file_connection.close()
+            connections.settings["default"] = saved
+            connections["default"] = original
+
+
+def _in_thread(work, results, index):
+    try:
+        results[index] = work()
+    except Exception as error:  # noqa: BLE001 - every failure is reported by the assertion below
+        results[index] = error
+    finally:
+        connections.close_all()
+
+
+def test_concurrent_deliveries_and_success_page_fulfil_exactly_once(concurrent_db, fake_stripe):
+    product = ProductFactory(slug="race-guide")
+    for round_number in range(ROUNDS):
+        mail.outbox = []
+        buyer = Client()
+        assert buy(buyer, product, token=f"race-{round_number}").status_code == 303
+        session_id = next(reversed(fake_stripe.sessions))
+        event = fake_stripe.complete(session_id, email=f"racer{round_number}@example.com")
+        start = threading.Barrier(DELIVERIES + 1)
+
+        def webhook(event=event, start=start):
+            start.wait()
+            return deliver(Client(), event).status_code
+
+        def success_page(session_id=session_id, start=start, buyer=buyer):
+            start.wait()
+            return buyer.get(f"/shop/checkout/success/?session_id={session_id}").status_code
+
+        jobs = [webhook] * DELIVERIES + [success_page]
+        results = [None] * len(jobs)
+        threads = [threading.Thread(target=_in_thread, args=(job, results, i)) for i, job in enumerate(jobs)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+
+        assert results == [200] * len(jobs), f"round {round_number}: {results}"
+        order = Order.objects.get(checkout_token=f"race-{round_number}")
+        assert order.status == "paid"
+        assert Entitlement.objects.filter(order=order).count() == 1
+        assert OutboxEmail.objects.filter(key=f"receipt-order-{order.pk}").count() == 1
+        assert len(mail.outbox) == 1, f"round {round_number}: {len(mail.outbox)} e-mails"
+    assert Order.objects.filter(status="paid").count() == ROUNDS
