@@ -237,6 +237,7 @@ STRIPE_TAX_CODE_COURSE = env.str("STRIPE_TAX_CODE_COURSE", default="txcd_1001000
 SHOP_DEMO = env.bool("SHOP_DEMO", default=False)
 SHOP_DOWNLOAD_LINK_MAX_AGE = env.int("SHOP_DOWNLOAD_LINK_MAX_AGE", default=7 * 24 * 3600)
 SCHEDULED_COMMANDS.append(("send_outbox", [], 60))
+SCHEDULED_COMMANDS.append(("reconcile_stripe", ["--since", "3d"], 3600))
 
 # --- Courses ---
 # Queue the "your next lesson is open" e-mails every five minutes (each goes once per student and lesson).

@@ -45,7 +45,7 @@ def concurrent_db(request, django_db_setup, django_db_blocker, tmp_path):
 def _in_thread(work, results, index):
     try:
         results[index] = work()
-    except Exception as error:  # noqa: BLE001 - every failure is reported by the assertion below
+    except Exception as error:
         results[index] = error
     finally:
         connections.close_all()

@@ -1,0 +1,291 @@
+"""The shop room of the headless API: catalogue, checkout, order status, library and who-am-I under /api/.
+
+shop/models.py may use `product_card` for v2 fields, so the domain modules are imported when the router is built.
+"""
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from django.urls import NoReverseMatch, reverse
+from ninja import Field, Router, Schema
+
+logger = logging.getLogger(__name__)
+
+Id = Field(..., ge=1, le=2_147_483_647)
+
+
+def buy_url(product) -> str:
+    try:
+        return reverse("shop:buy", kwargs={"slug": product.slug})
+    except NoReverseMatch:
+        return ""
+
+
+def product_card(product, request=None) -> dict:
+    """The public facts of a product, the same for every caller (safe in cacheable responses)."""
+    return {
+        "id": product.pk,
+        "slug": product.slug,
+        "name": product.name,
+        "kind": product.kind,
+        "price": {"amount": product.price_amount, "currency": product.currency, "display": product.price_display},
+        "buy_url": buy_url(product),
+    }
+
+
+# --- Schemas ---------------------------------------------------------------------------------------
+
+
+class PriceOut(Schema):
+    amount: int = Field(description="Minor units (cents): 1900 is 19.00.")
+    currency: str = Field(description="Lower-case ISO 4217 code.")
+    display: str
+
+
+class IncludedOut(Schema):
+    id: int
+    slug: str
+    name: str
+    kind: str
+
+
+class ProductOut(Schema):
+    id: int
+    slug: str
+    name: str
+    kind: Literal["guide", "course", "bundle"]
+    summary: str
+    price: PriceOut
+    includes: list[IncludedOut]
+    owned: bool = Field(description="Whether the caller may use it now (bundles count).")
+    buy_url: str
+    page_url: str
+
+
+class CheckoutIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    product: str = Field(..., min_length=1, max_length=100, pattern=r"^[-a-zA-Z0-9_]+$", description="Product slug.")
+    token: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description="Idempotency key for this purchase attempt: repeat it to get the same order back.",
+    )
+    price: int | None = Field(
+        None, ge=0, le=100_000_000, description="The price the client showed, in minor units; refused if stale."
+    )
+
+
+class CheckoutOut(Schema):
+    order_id: int
+    checkout_url: str = Field(description="Send the buyer here (Stripe Checkout, or the demo page).")
+
+
+class OrderProductOut(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    status: Literal["pending", "paid", "failed", "expired"]
+    product: OrderProductOut
+    amount: int
+    amount_paid: int | None
+    amount_refunded: int
+    currency: str
+    created_at: datetime
+    paid_at: datetime | None
+
+
+class FileOut(Schema):
+    title: str
+    format: str
+    url: str = Field(description="A signed link for this account; it expires, so ask the library again.")
+
+
+class LibraryItemOut(Schema):
+    product_id: int
+    name: str
+    slug: str
+    kind: str
+    status: Literal["active", "disputed", "refunded", "revoked"]
+    reason: str
+    granted_at: datetime
+    page_url: str
+    files: list[FileOut]
+
+
+class LibraryOut(Schema):
+    items: list[LibraryItemOut]
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    name: str
+    staff: bool
+
+
+class MeOut(Schema):
+    authenticated: bool
+    user: UserOut | None
+
+
+# --- Routers ---------------------------------------------------------------------------------------
+
+
+def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side by side
+    from config.api import security
+    from config.api.errors import ApiError, responses
+    from courses import access
+    from shop import checkout, entitlements, library, stripe_gateway
+    from shop.models import Order, Product
+
+    router = Router()
+
+    def product_out(product, owned_ids: set[int], request) -> dict:
+        return {
+            **product_card(product, request),
+            "summary": product.summary,
+            "includes": [
+                {"id": item.pk, "slug": item.slug, "name": item.name, "kind": item.kind}
+                for item in product.includes.all()
+            ],
+            "owned": product.pk in owned_ids,
+            "page_url": library.page_url_for(product),
+        }
+
+    @router.get(
+        "/catalogue/products",
+        response={200: list[ProductOut], **responses(400, 401)},
+        auth=security.ANYONE,
+        tags=["catalogue"],
+        summary="Products for sale, with prices, what they include and whether the caller owns them",
+    )
+    def list_products(request):
+        owned = entitlements.product_ids_for(security.caller(request))
+        products = Product.objects.filter(active=True).prefetch_related("includes").order_by("name", "pk")
+        return [product_out(product, owned, request) for product in products]
+
+    @router.get(
+        "/catalogue/products/{slug}",
+        response={200: ProductOut, **responses(400, 401, 404)},
+        auth=security.ANYONE,
+        tags=["catalogue"],
+        summary="One product",
+    )
+    def get_product(request, slug: str = Field(..., max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")):
+        product = Product.objects.filter(active=True, slug=slug).prefetch_related("includes").first()
+        if product is None:
+            raise ApiError(404, "No such product for sale.")
+        return product_out(product, entitlements.product_ids_for(security.caller(request)), request)
+
+    @router.post(
+        "/checkout",
+        response={201: CheckoutOut, **responses(400, 401, 403, 404, 409, 429, 503)},
+        auth=security.SIGNED_IN,
+        tags=["checkout"],
+        summary="Start a checkout for a product: an order priced from our database, and where to pay",
+    )
+    def start_checkout(request, payload: CheckoutIn):
+        user = request.auth
+        try:
+            started = checkout.start(
+                product_slug=payload.product,
+                token=payload.token or uuid.uuid4().hex,
+                user=user,
+                # One purchase attempt belongs to one account: another account reusing the token is refused.
+                browser_key=f"api-user-{user.pk}",
+                claimed_amount=None if payload.price is None else str(payload.price),
+                claimed_quantity=None,
+                absolute_url=request.build_absolute_uri,
+            )
+        except checkout.CheckoutError as error:
+            codes = {404: "not_found", 409: "already_owned"}
+            raise ApiError(error.status_code, str(error), code=codes.get(error.status_code, "bad_request")) from error
+        except stripe_gateway.PaymentsDisabledError as error:
+            raise ApiError(503, "The shop is not taking payments at the moment.", code="payments_off") from error
+        except checkout.CheckoutFailedError as error:
+            raise ApiError(
+                503, "The payment provider could not be reached; nothing was charged. Try again.", code="unavailable"
+            ) from error
+        return 201, {"order_id": started.order_id, "checkout_url": request.build_absolute_uri(started.redirect_url)}
+
+    @router.get(
+        "/orders/{order_id}",
+        response={200: OrderOut, **responses(400, 401, 403, 404)},
+        auth=security.SIGNED_IN,
+        tags=["checkout"],
+        summary="An order's status (its owner only; anyone else's order is 'not found')",
+    )
+    def get_order(request, order_id: int = Id):
+        order = Order.objects.select_related("product").filter(pk=order_id, user=request.auth).first()
+        if order is None:
+            raise ApiError(404, "No such order.")
+        return {
+            "id": order.pk,
+            "number": order.number,
+            "status": order.status,
+            "product": {"id": order.product.pk, "slug": order.product.slug, "name": order.product.name},
+            "amount": order.amount,
+            "amount_paid": order.amount_paid,
+            "amount_refunded": order.amount_refunded,
+            "currency": order.currency,
+            "created_at": order.created_at,
+            "paid_at": order.paid_at,
+        }
+
+    @router.get(
+        "/library",
+        response={200: LibraryOut, **responses(401, 403)},
+        auth=security.SIGNED_IN,
+        tags=["library"],
+        summary="Everything the caller owns or once owned, with fresh signed download links for what is open",
+    )
+    def get_library(request):
+        items = library.items_for(request.auth)
+        return {
+            "items": [
+                {
+                    "product_id": item.product_id,
+                    "name": item.name,
+                    "slug": item.slug,
+                    "kind": item.kind,
+                    "status": item.status,
+                    "reason": item.reason,
+                    "granted_at": item.granted_at,
+                    "page_url": item.page_url,
+                    "files": [
+                        {"title": f.title, "format": f.format, "url": request.build_absolute_uri(f.url)}
+                        for f in item.files
+                    ],
+                }
+                for item in items
+            ]
+        }
+
+    @router.get(
+        "/account/me",
+        response={200: MeOut, **responses(401, 403)},
+        auth=security.ANYONE,
+        tags=["account"],
+        summary="Who am I: the signed-in account, or authenticated=false",
+    )
+    def me(request):
+        user = security.caller(request)
+        if not user.is_authenticated:
+            return {"authenticated": False, "user": None}
+        name = user.get_full_name() or ""
+        return {
+            "authenticated": True,
+            "user": {"id": user.pk, "email": user.email, "name": name, "staff": access.is_staff(user)},
+        }
+
+    return router
