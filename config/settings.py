@@ -194,6 +194,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # One handler for Django's own loggers too, so nothing is printed twice.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 
 # --- Website ---
@@ -242,3 +244,32 @@ SCHEDULED_COMMANDS.append(("reconcile_stripe", ["--since", "3d"], 3600))
 # --- Courses ---
 # Queue the "your next lesson is open" e-mails every five minutes (each goes once per student and lesson).
 SCHEDULED_COMMANDS.append(("send_due_lessons", [], 300))
+
+# --- API ---
+# The headless API: Ninja at /api/, Wagtail API v2 at /api/v2/, django-allauth's headless sign-in at /_allauth/.
+INSTALLED_APPS += ["corsheaders", "allauth.headless", "wagtail.api.v2"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware"), "config.api.ratelimit.RateLimitMiddleware")
+# Cross-origin browser clients: none unless listed (e.g. https://app.backcare.example), cookies allowed for those.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api|_allauth)/.*$"
+CORS_ALLOW_CREDENTIALS = True
+CORS_ALLOW_HEADERS = ["accept", "content-type", "x-csrftoken", "x-session-token", "authorization"]
+CORS_EXPOSE_HEADERS = ["Retry-After"]
+CSRF_TRUSTED_ORIGINS += [origin for origin in CORS_ALLOWED_ORIGINS if origin not in CSRF_TRUSTED_ORIGINS]
+HEADLESS_CLIENTS = ("browser", "app")
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_FRONTEND_URLS = env.json("HEADLESS_FRONTEND_URLS", default={})
+if env.str("WAGTAILAPI_BASE_URL", default=""):
+    WAGTAILAPI_BASE_URL = env.str("WAGTAILAPI_BASE_URL")
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+WAGTAILAPI_LIMIT_MAX = 50
+API_PUBLIC_MAX_AGE = env.int("API_PUBLIC_MAX_AGE", default=300)
+API_PREVIEW_MAX_AGE = env.int("API_PREVIEW_MAX_AGE", default=3600)
+HEADLESS_PREVIEW_URL = env.str("HEADLESS_PREVIEW_URL", default="")
+# "N/s|m|h|d" per client IP (sign-in codes also per e-mail address); empty switches a limit off.
+API_RATE_LIMITS = {
+    "sign_in_code": env.str("API_RATE_SIGN_IN_CODE", default="5/m"),
+    "login": env.str("API_RATE_LOGIN", default="10/m"),
+    "checkout": env.str("API_RATE_CHECKOUT", default="10/m"),
+}

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config import views
+from config.api.root import api, v2_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -13,6 +14,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     re_path(r"^media/(?P<path>.*)$", views.media),
     path("accounts/", include("allauth.urls")),
+    path("api/v2/", v2_urls()),
+    path("api/", api.urls),
+    path("_allauth/", include("allauth.headless.urls")),
     path("shop/", include("shop.urls")),
     path("learn/", include("courses.urls")),
     path("", include("website.urls")),

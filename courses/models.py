@@ -11,12 +11,17 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from config.api.fields import SeoField, StructuredDataField
+from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
+from shop.api import ProductField
 
 
 def private_storage():
@@ -97,6 +102,18 @@ class CoursePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary", boost=2)]
     parent_page_types = ["courses.CourseIndexPage"]
+    api_fields = [
+        APIField("summary"),
+        APIField("cover"),
+        APIField("cover_rendition", serializer=ImageRenditionField("fill-1200x630|format-webp", source="cover")),
+        APIField("outcomes"),
+        APIField("instructor"),
+        APIField("is_free"),
+        APIField("product", serializer=ProductField()),
+        APIField("access", serializer=CourseAccessField()),
+        APIField("seo", serializer=SeoField()),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
     subpage_types = ["courses.LessonPage"]
     template = "courses/course_page.html"
 
@@ -219,6 +236,21 @@ class LessonPage(Page):
     # Titles and summaries only: a paid lesson's body never reaches the search index.
     search_fields = [*Page.search_fields, index.SearchField("summary", boost=2)]
     parent_page_types = ["courses.CoursePage"]
+    # body and access are computed per request through courses/access.py: the full body or null.
+    api_fields = [
+        APIField("summary"),
+        APIField("teaser"),
+        APIField("module"),
+        APIField("duration_minutes"),
+        APIField("required"),
+        APIField("free_preview"),
+        APIField("drip_days"),
+        APIField("release_at"),
+        APIField("body", serializer=LessonBodyField()),
+        APIField("access", serializer=LessonAccessField()),
+        APIField("seo", serializer=SeoField()),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
     subpage_types = []
     template = "courses/lesson_page.html"
 

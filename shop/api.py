@@ -9,11 +9,14 @@ from datetime import datetime
 from typing import Literal
 
 from django.urls import NoReverseMatch, reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema
+from rest_framework.fields import Field as DrfField
 
 logger = logging.getLogger(__name__)
 
-Id = Field(..., ge=1, le=2_147_483_647)
+
+def Id():  # noqa: N802 - reads like a type at the call site
+    return Path(..., ge=1, le=2_147_483_647)
 
 
 def buy_url(product) -> str:
@@ -33,6 +36,17 @@ def product_card(product, request=None) -> dict:
         "price": {"amount": product.price_amount, "currency": product.currency, "display": product.price_display},
         "buy_url": buy_url(product),
     }
+
+
+class ProductField(DrfField):
+    """A v2 field: the product behind a course or guide page (name, price, buy link; the same for everyone)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, product):
+        return product_card(product, self.context.get("request"))
 
 
 # --- Schemas ---------------------------------------------------------------------------------------
@@ -141,10 +155,9 @@ class MeOut(Schema):
 # --- Routers ---------------------------------------------------------------------------------------
 
 
-def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side by side
+def build_router() -> Router:
     from config.api import security
     from config.api.errors import ApiError, responses
-    from courses import access
     from shop import checkout, entitlements, library, stripe_gateway
     from shop.models import Order, Product
 
@@ -181,7 +194,7 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
         tags=["catalogue"],
         summary="One product",
     )
-    def get_product(request, slug: str = Field(..., max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")):
+    def get_product(request, slug: str = Path(..., max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")):
         product = Product.objects.filter(active=True, slug=slug).prefetch_related("includes").first()
         if product is None:
             raise ApiError(404, "No such product for sale.")
@@ -225,7 +238,7 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
         tags=["checkout"],
         summary="An order's status (its owner only; anyone else's order is 'not found')",
     )
-    def get_order(request, order_id: int = Id):
+    def get_order(request, order_id: int = Id()):
         order = Order.objects.select_related("product").filter(pk=order_id, user=request.auth).first()
         if order is None:
             raise ApiError(404, "No such order.")
@@ -285,7 +298,12 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
         name = user.get_full_name() or ""
         return {
             "authenticated": True,
-            "user": {"id": user.pk, "email": user.email, "name": name, "staff": access.is_staff(user)},
+            "user": {
+                "id": user.pk,
+                "email": user.email,
+                "name": name,
+                "staff": bool(user.is_staff or user.is_superuser),
+            },
         }
 
     return router

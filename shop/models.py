@@ -8,9 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
+
+from config.api.fields import SeoField, StructuredDataField
+from shop.api import ProductField
 
 
 def private_storage():
@@ -307,6 +312,20 @@ class GuidePage(Page):
         index.SearchField("table_of_contents"),
     ]
     parent_page_types = ["shop.ShopIndexPage"]
+    api_fields = [
+        APIField("subtitle"),
+        APIField("product", serializer=ProductField()),
+        APIField("author"),
+        APIField("cover"),
+        APIField("cover_rendition", serializer=ImageRenditionField("max-800x1200|format-webp", source="cover")),
+        APIField("description"),
+        APIField("chapters"),
+        APIField("sample_chapter"),
+        APIField("year"),
+        APIField("edition"),
+        APIField("seo", serializer=SeoField()),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
     subpage_types = []
 
     @property

@@ -22,13 +22,16 @@ from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase, TagBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from config.api.fields import SeoField, StructuredDataField
 from website import seo
 from website.blocks import ArticleBodyBlock
 from website.routing import FastRouteMixin, RestrictionsMixin, public_q
@@ -471,6 +474,22 @@ class ArticlePage(WebsitePage):
         index.FilterField("published_date"),
     ]
     parent_page_types = ["website.ArticleIndexPage"]
+    api_fields = [
+        APIField("standfirst"),
+        APIField("hero_image"),
+        APIField("hero", serializer=ImageRenditionField("fill-1600x900|format-webp", source="hero_image")),
+        APIField("hero_thumbnail", serializer=ImageRenditionField("fill-600x338|format-webp", source="hero_image")),
+        APIField("hero_alt"),
+        APIField("hero_caption"),
+        APIField("author"),
+        APIField("topics"),
+        APIField("body"),
+        APIField("published_date"),
+        APIField("last_reviewed"),
+        APIField("reading_minutes"),
+        APIField("seo", serializer=SeoField()),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
     subpage_types = []
     route_select_related = ("author__photo", "hero_image")
 

@@ -1,0 +1,62 @@
+"""The headless API's roots: the Django Ninja API at /api/ (OpenAPI 3.1) and the Wagtail v2 router at /api/v2/."""
+
+import logging
+
+from ninja import NinjaAPI
+
+from config.api import errors
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """
+Commerce, accounts and learning for the Backcare headless frontend. Content (articles, guides, courses,
+lessons, authors, images, documents) is served by the Wagtail API v2 at `/api/v2/`.
+
+**Signing in** uses django-allauth's headless API at `/_allauth/{browser|app}/v1/` (its own OpenAPI document
+is at `/_allauth/openapi.json`): `POST .../auth/code/request {"email"}` e-mails a one-time code,
+`POST .../auth/code/confirm {"code"}` signs in. Browser clients then use the session cookie and send the
+CSRF token (`X-CSRFToken`) on unsafe methods; app clients keep the `session_token` from the answer and send
+it as `X-Session-Token`. Sign out with `DELETE .../auth/session`.
+
+**Errors** always have one shape: `{"error": {"code": "...", "message": "...", "fields": [{"field", "message"}]}}`.
+Rate-limited requests (sign-in codes, logins, checkout starts, e-mail enrolments) answer 429 with `Retry-After`.
+"""
+
+
+class BackcareAPI(NinjaAPI):
+    """Every /api/ answer depends on the caller (ownership, access, progress), so none is cached publicly."""
+
+    def create_response(self, request, data, *args, **kwargs):
+        response = super().create_response(request, data, *args, **kwargs)
+        response["Cache-Control"] = "private, no-cache"
+        response["Vary"] = "Cookie, Authorization, X-Session-Token"
+        return response
+
+
+def build_api() -> NinjaAPI:
+    from courses.api import build_router as learning_router
+    from shop.api import build_router as shop_router
+    from website.api import build_router as preview_router
+
+    api = BackcareAPI(
+        title="Backcare API",
+        version="1.0.0",
+        description=DESCRIPTION.strip(),
+        urls_namespace="api",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+    )
+    errors.install(api)
+    api.add_router("/", shop_router())
+    api.add_router("/learning", learning_router())
+    api.add_router("/", preview_router())
+    return api
+
+
+api = build_api()
+
+
+def v2_urls():
+    from website.api import build_v2_router
+
+    return build_v2_router().urls
