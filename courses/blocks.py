@@ -6,6 +6,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from shop.blocks import ProductPromotionBlock
+
 
 class VideoBlock(blocks.StructBlock):
     """A video from a hosting service (embed) or an uploaded file kept in private storage."""
@@ -71,6 +73,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     exercise = ExerciseBlock()
     worksheet = WorksheetBlock()
     callout = CalloutBlock()
+    promotion = ProductPromotionBlock()
 
     class Meta:
         block_counts = {}

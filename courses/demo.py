@@ -60,7 +60,19 @@ def _exercise(name, target, setup, steps, reps=10):
     )
 
 
-def _free_lessons(paid_url: str) -> list[dict]:
+def _promotions(product_model) -> list:
+    """The closing lesson's promotions: the stretching guide and the paid course, when the shop has them."""
+    blurbs = {
+        "stretching-guide": "Every AIS stretch for the back and hips, with photographs, in one guide.",
+        PAID_SLUG: "The full course: a routine for each muscle that pulls on the pelvis.",
+    }
+    return [
+        ("promotion", {"product": product, "headline": "", "text": blurbs[product.slug]})
+        for product in product_model.objects.filter(slug__in=blurbs, active=True).order_by("price_amount")
+    ]
+
+
+def _free_lessons(paid_url: str, promotions: list) -> list[dict]:
     return [
         {
             "slug": "why-short-stretches-work",
@@ -126,6 +138,7 @@ def _free_lessons(paid_url: str) -> list[dict]:
                     f'<a href="{paid_url}">Relieving That Pain</a> works through the muscles around the pelvis '
                     "one by one, with a routine for each.</p>"
                 ),
+                *promotions,
             ],
         },
     ]
@@ -268,4 +281,4 @@ def load() -> None:
         ],
         instructor=instructor,
     )
-    _lessons(free, _free_lessons(paid.url or "/"))
+    _lessons(free, _free_lessons(paid.url or "/", _promotions(product_model)))
