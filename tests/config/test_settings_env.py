@@ -49,6 +49,8 @@ def test_deploy_check_passes_with_production_environment(tmp_path):
         ALLOWED_HOSTS="backcare.example",
         WAGTAILADMIN_BASE_URL="https://backcare.example",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        STRIPE_SECRET_KEY="sk_live_" + secrets.token_hex(12),
+        STRIPE_WEBHOOK_SECRET="whsec_" + secrets.token_hex(16),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
 
