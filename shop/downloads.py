@@ -18,6 +18,8 @@ from shop.models import Download, Order, ProductFile
 logger = logging.getLogger(__name__)
 
 SALT = "shop.downloads"
+# One answer for a forged link, someone else's link and a link to a file that is gone: nothing is revealed.
+NOT_YOURS = "This download link is not valid here. Sign in with the e-mail you bought with and open your library."
 
 
 class DownloadRefusedError(Exception):
@@ -50,11 +52,11 @@ def read_token(*, token: str) -> DownloadGrant:
             "This download link has expired. Open your library for a fresh one.", status=410
         ) from error
     except signing.BadSignature as error:
-        raise DownloadRefusedError("This download link is not valid.") from error
+        raise DownloadRefusedError(NOT_YOURS) from error
     try:
         return DownloadGrant(user_id=int(data["u"]), product_file_id=int(data["f"]), order_id=data.get("o"))
     except (KeyError, TypeError, ValueError) as error:
-        raise DownloadRefusedError("This download link is not valid.") from error
+        raise DownloadRefusedError(NOT_YOURS) from error
 
 
 @dataclass(frozen=True)
@@ -85,15 +87,27 @@ def stamp_pdf(*, content: bytes, line: str) -> bytes:
     return output.getvalue()
 
 
-def serve(*, token: str, viewer) -> ServedFile:
-    """Check the link and the entitlement now (every request), stamp the file and count the download."""
+def _may_use(*, grant: DownloadGrant, viewer, browser_key: str) -> bool:
+    """The signed-in owner, or (before signing in) the browser that started the order, on the success page."""
+    if getattr(viewer, "is_authenticated", False):
+        return viewer.pk == grant.user_id
+    if not browser_key or grant.order_id is None:
+        return False
+    return Order.objects.filter(pk=grant.order_id, user_id=grant.user_id, browser_key=browser_key).exists()
+
+
+def serve(*, token: str, viewer, browser_key: str = "") -> ServedFile:
+    """Check the link, the viewer and the entitlement now (every request), stamp the file and count the download.
+
+    Someone else's link, a forged one and one for a file that is gone all get the same answer.
+    """
     grant = read_token(token=token)
-    if getattr(viewer, "is_authenticated", False) and viewer.pk != grant.user_id:
-        raise DownloadRefusedError("This download link belongs to another account.", status=403)
+    if not _may_use(grant=grant, viewer=viewer, browser_key=browser_key):
+        raise DownloadRefusedError(NOT_YOURS, status=403)
     product_file = ProductFile.objects.select_related("product").filter(pk=grant.product_file_id).first()
     user = get_user_model().objects.filter(pk=grant.user_id, is_active=True).first()
     if product_file is None or user is None:
-        raise DownloadRefusedError("This download link is not valid.", status=404)
+        raise DownloadRefusedError(NOT_YOURS, status=403)
     if product_file.product_id not in entitlements.product_ids_for(user):
         raise DownloadRefusedError("Access to this product has ended, so it can no longer be downloaded.", status=403)
     order = Order.objects.filter(pk=grant.order_id, user=user).first() if grant.order_id else None

@@ -20,11 +20,13 @@ BROWSER_KEY = "shop_browser_key"
 
 
 def _browser_key(request) -> str:
-    key = request.session.get(BROWSER_KEY)
-    if not key:
-        key = secrets.token_urlsafe(24)
+    """This browser's key, made up if it has none yet; stored only once an order exists (see `_remember`)."""
+    return request.session.get(BROWSER_KEY) or secrets.token_urlsafe(24)
+
+
+def _remember(request, key: str) -> None:
+    if request.session.get(BROWSER_KEY) != key:
         request.session[BROWSER_KEY] = key
-    return key
 
 
 def _message(request, *, title: str, message: str, status: int, template: str = "shop/message.html", **extra):
@@ -45,12 +47,13 @@ def buy(request, slug):
                 status=404,
             )
         return render(request, "shop/buy.html", _buy_context(request, product))
+    browser_key = _browser_key(request)
     try:
         started = checkout.start(
             product_slug=slug,
             token=request.POST.get("token", ""),
             user=request.user,
-            browser_key=_browser_key(request),
+            browser_key=browser_key,
             claimed_amount=request.POST.get("price"),
             claimed_quantity=request.POST.get("quantity"),
             absolute_url=request.build_absolute_uri,
@@ -65,6 +68,8 @@ def buy(request, slug):
             status=503,
         )
     except checkout.CheckoutFailedError:
+        # The order exists: this browser may press the same button again and continue it.
+        _remember(request, browser_key)
         return _message(
             request,
             title="Nothing was charged",
@@ -76,6 +81,7 @@ def buy(request, slug):
             template="shop/checkout_failed.html",
             product=product,
         )
+    _remember(request, browser_key)
     return _see_other(started.redirect_url)
 
 
@@ -188,7 +194,7 @@ def order_detail(request, order_id):
 @require_GET
 def download(request, token):
     try:
-        served = downloads.serve(token=token, viewer=request.user)
+        served = downloads.serve(token=token, viewer=request.user, browser_key=request.session.get(BROWSER_KEY, ""))
     except downloads.DownloadRefusedError as error:
         response = _message(request, title="Download unavailable", message=str(error), status=error.status)
         response["Cache-Control"] = "private, no-store"
