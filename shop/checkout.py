@@ -54,6 +54,11 @@ def _tax_code(product: Product) -> str:
     return settings.STRIPE_TAX_CODE_COURSE if product.kind == Product.Kind.COURSE else settings.STRIPE_TAX_CODE_GUIDE
 
 
+def _unstarted(order: Order, user) -> bool:
+    same_buyer = order.user_id == (user.pk if user.is_authenticated else None)
+    return same_buyer and order.status == Order.Status.PENDING and not order.stripe_session_id
+
+
 def _order_for(*, token: str, product: Product, user, browser_key: str) -> Order:
     with transaction.atomic():
         order, created = Order.objects.select_for_update().get_or_create(
@@ -67,6 +72,11 @@ def _order_for(*, token: str, product: Product, user, browser_key: str) -> Order
                 "browser_key": browser_key,
             },
         )
+        if not created and order.browser_key != browser_key and _unstarted(order, user):
+            # Stripe failed before this order had a session, and error pages (5xx) save no cookie: the
+            # same form sent again continues the order. There is nothing to see or pay on it yet.
+            order.browser_key = browser_key
+            order.save(update_fields=["browser_key"])
         if not created and (order.product_id != product.pk or order.browser_key != browser_key):
             raise CheckoutError("This checkout form belongs to another purchase. Reload the page and try again.")
         if created:

@@ -68,8 +68,6 @@ def buy(request, slug):
             status=503,
         )
     except checkout.CheckoutFailedError:
-        # The order exists: this browser may press the same button again and continue it.
-        _remember(request, browser_key)
         return _message(
             request,
             title="Nothing was charged",
