@@ -138,11 +138,19 @@ def _record(*, entitlement: Entitlement, action: str, from_status: str, actor: A
     )
 
 
-def grant(*, user, product: Product, actor: Actor, reason: str, order: Order | None = None) -> bool:
+def grant(
+    *,
+    user,
+    product: Product,
+    actor: Actor,
+    reason: str,
+    order: Order | None = None,
+    granted_at: datetime | None = None,
+) -> bool:
     """Give the user the product (and what it includes). Returns True if anything changed.
 
     An active entitlement from another order is left alone; a closed one (refunded, revoked) is taken over
-    by the new order. The earliest grant time is always kept.
+    by the new order. The earliest grant time is always kept; `granted_at` backdates a new row (past buyers).
     """
     changed = False
     with transaction.atomic():
@@ -152,7 +160,7 @@ def grant(*, user, product: Product, actor: Actor, reason: str, order: Order | N
                 product=item,
                 defaults={
                     "status": Entitlement.Status.ACTIVE,
-                    "granted_at": timezone.now(),
+                    "granted_at": granted_at or timezone.now(),
                     "order": order,
                     "reason": reason[:300],
                 },
