@@ -1,7 +1,7 @@
 """StreamField blocks for article bodies.
 
 `ArticleBodyBlock` lists its children as class attributes, so another app's block is added with one
-line (for example the shop's product promotion: `product = ProductPromoBlock()`).
+line (as the shop's product promotion is).
 Every block renders its own template under templates/website/blocks/; headings inside blocks are h2
 at most, so a body can never skip a heading level under the page's h1.
 """
@@ -9,6 +9,8 @@ at most, so a body can never skip a heading level under the page's h1.
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+
+from shop.blocks import ProductPromotionBlock
 
 
 class FigureBlock(blocks.StructBlock):
@@ -81,6 +83,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     embed = EmbedBlock(help_text="A YouTube or Vimeo address.", icon="media", template="website/blocks/embed.html")
     exercise = ExerciseStepsBlock()
     disclaimer = MedicalDisclaimerBlock()
+    product = ProductPromotionBlock()
 
     class Meta:
         block_counts = {}
