@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, connections
 from wagtail.models import Page, Site
 
 from courses.models import CoursePage, LessonPage
@@ -58,6 +60,11 @@ def _lesson(course, slug, **kwargs) -> LessonPage:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The courses, lessons and products every courses test starts from (also on a race test's file database)."""
     root = Page.get_first_root_node()
     home = root.add_child(instance=HomePage(title="Home", slug="home-test"))
     site = Site.objects.get(is_default_site=True)
@@ -103,3 +110,37 @@ def staff(db):
 
 def grant(user, product):
     entitlements.grant(user=user, product=product, actor=ACTOR, reason="test purchase")
+
+
+@pytest.fixture
+def race_db(request, django_db_setup, django_db_blocker, tmp_path):
+    """A database that takes concurrent writers: a fresh SQLite file, or PostgreSQL's test database.
+
+    The in-memory SQLite test database refuses a second writer outright ("database table is locked"), so on
+    SQLite the default connection points at a migrated file for the test. On PostgreSQL the test must carry
+    `race_marks` (transactional, with the migration data restored), so threads see committed rows.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with django_db_blocker.unblock():
+        saved_settings, saved_connection = connections.settings["default"], connections["default"]
+        connections.settings["default"] = {**saved_settings, "NAME": str(tmp_path / "race.sqlite3")}
+        file_connection = connections.create_connection("default")
+        connections["default"] = file_connection
+        call_command("migrate", verbosity=0)
+        try:
+            yield
+        finally:
+            file_connection.close()
+            connections.settings["default"] = saved_settings
+            connections["default"] = saved_connection
+
+
+def race_marks() -> list:
+    """Marks for a race test: none on SQLite (race_db brings its own file), a transactional test elsewhere."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return []
+    return [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
