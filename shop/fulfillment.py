@@ -264,14 +264,20 @@ def sync_charge(*, charge_id: str, event: stripe_gateway.Event | None = None, ac
         return Outcome("applied", order.pk, order.status)
 
 
+class RefundError(ValueError):
+    """This order cannot be refunded as asked; the message says why."""
+
+
 def refund_order(*, order_id: int, amount: int | None, admin_user) -> str:
     """Ask Stripe to refund (all, or `amount` minor units); the charge.refunded webhook then changes access."""
     order = Order.objects.select_related("product").get(pk=order_id)
     if order.status != Order.Status.PAID or not order.stripe_payment_intent_id:
-        raise ValueError("Only paid orders with a Stripe payment can be refunded.")
+        raise RefundError("Only paid orders with a Stripe payment can be refunded.")
     remaining = (order.amount_paid or 0) - order.amount_refunded
+    if remaining <= 0:
+        raise RefundError("This order has already been refunded in full.")
     if amount is not None and not 0 < amount <= remaining:
-        raise ValueError(f"The refund must be between 0.01 and {remaining / 100:.2f}.")
+        raise RefundError(f"The refund must be between 0.01 and {remaining / 100:.2f}.")
     key = f"refund-order-{order.pk}-{amount if amount is not None else 'full'}-from-{order.amount_refunded}"
     refund_id = stripe_gateway.get_gateway().refund(
         payment_intent_id=order.stripe_payment_intent_id, amount=amount, idempotency_key=key

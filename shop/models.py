@@ -139,6 +139,10 @@ class Order(models.Model):
     def amount_display(self) -> str:
         return format_money(self.amount_paid if self.amount_paid is not None else self.amount, self.currency)
 
+    @property
+    def amount_refunded_display(self) -> str:
+        return format_money(self.amount_refunded, self.currency)
+
 
 class Entitlement(models.Model):
     """The right of one user to use one product. Written only by shop.entitlements."""
@@ -239,6 +243,25 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class RefundRequest(models.Model):
+    """A refund an admin asked Stripe for (the charge.refunded webhook then changes access)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refund_requests")
+    admin_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    amount = models.PositiveIntegerField(help_text="In minor units.")
+    stripe_refund_id = models.CharField(max_length=255, unique=True)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.order} · {format_money(self.amount, self.order.currency)} ({self.reason})"
 
 
 class Download(models.Model):

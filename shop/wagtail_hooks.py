@@ -1,11 +1,15 @@
 """The shop in the Wagtail admin: products, orders, entitlements with their audit trail, failed webhooks."""
 
+from django.urls import path
 from wagtail import hooks
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from shop import admin_views, failures
 from shop.models import Entitlement, EntitlementChange, Order, Product, StripeEvent
 
 
@@ -69,13 +73,81 @@ class StripeEventViewSet(ModelViewSet):
     form_fields = ["status"]
 
 
+class ShopStaffMenuItem(MenuItem):
+    """Shown only to staff who may see orders (customer data and refunds)."""
+
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.VIEW_PERMISSION)
+
+
+class CustomerViewSet(ViewSet):
+    """One page per buyer: orders, refunds, disputes, access (grant, revoke, restore), downloads, history."""
+
+    name = "shop_customers"
+    url_prefix = "shop/customers"
+    icon = "group"
+    menu_label = "Customers"
+    menu_item_class = ShopStaffMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.customer_index, name="index"),
+            path("<int:user_id>/", admin_views.customer_detail, name="detail"),
+            path("<int:user_id>/access/", admin_views.change_access, name="access"),
+            path("<int:user_id>/orders/<int:order_id>/refund/", admin_views.refund_order, name="refund"),
+        ]
+
+
+class FailureViewSet(ViewSet):
+    """Failed Stripe webhooks and failed background tasks, in one list."""
+
+    name = "shop_failures"
+    url_prefix = "shop/failures"
+    icon = "warning"
+    menu_label = "Failed webhooks and tasks"
+    menu_item_class = ShopStaffMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.failure_index, name="index")]
+
+
 class ShopViewSetGroup(ViewSetGroup):
     menu_label = "Shop"
     menu_icon = "tag"
     menu_order = 300
-    items = [OrderViewSet, EntitlementViewSet, EntitlementChangeViewSet, StripeEventViewSet]
+    items = [
+        CustomerViewSet,
+        OrderViewSet,
+        EntitlementViewSet,
+        EntitlementChangeViewSet,
+        StripeEventViewSet,
+        FailureViewSet,
+    ]
 
 
 @hooks.register("register_admin_viewset")
 def register_shop_viewsets():
     return ShopViewSetGroup()
+
+
+class FailuresPanel(Component):
+    """On the dashboard, only when something failed: how many, and a link to the list."""
+
+    name = "shop_failures"
+    order = 50
+    template_name = "shop/admin/failures_panel.html"
+
+    def __init__(self, found: failures.Failures):
+        self.found = found
+
+    def get_context_data(self, parent_context):
+        return {"failures": self.found}
+
+
+@hooks.register("construct_homepage_panels")
+def add_failures_panel(request, panels):
+    if not request.user.has_perm(admin_views.VIEW_PERMISSION):
+        return
+    found = failures.current()
+    if found.total:
+        panels.append(FailuresPanel(found))

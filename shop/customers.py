@@ -1,0 +1,179 @@
+"""One buyer as the shop's staff sees them: orders, refunds, disputes, access with its audit trail; staff actions."""
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+
+from shop import entitlements, fulfillment, stripe_gateway
+from shop.entitlements import Actor
+from shop.models import Download, Entitlement, EntitlementChange, Order, Product, RefundRequest, format_money
+
+logger = logging.getLogger(__name__)
+
+ACTIONS = ("grant", "revoke", "restore")
+AUDIT_TRAIL_LENGTH = 200
+
+
+class CustomerActionError(Exception):
+    """A staff action cannot be done as asked; the message says why and is safe to show."""
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    user_id: int
+    email: str
+    orders: int
+    products: int
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    product: Product
+    status: str
+    status_label: str
+    reason: str
+    granted_at: object
+    order: Order | None
+    downloads: int
+
+
+@dataclass(frozen=True)
+class CustomerOverview:
+    user: object
+    orders: list[Order]
+    refunds: list[RefundRequest]
+    disputed_orders: list[Order]
+    access: list[AccessRow]
+    audit_trail: list[EntitlementChange]
+    downloads: int
+    grantable: list[Product] = field(default_factory=list)
+
+
+def search(*, query: str, limit: int = 100) -> list[CustomerRow]:
+    """Buyers (anyone with an order or an entitlement), newest first, filtered by e-mail."""
+    users = (
+        get_user_model()
+        .objects.annotate(
+            order_count=Count("orders", distinct=True), product_count=Count("entitlements", distinct=True)
+        )
+        .filter(Q(order_count__gt=0) | Q(product_count__gt=0))
+        .order_by("-pk")
+    )
+    if query.strip():
+        users = users.filter(email__icontains=query.strip())
+    return [
+        CustomerRow(user_id=u.pk, email=u.email, orders=u.order_count, products=u.product_count) for u in users[:limit]
+    ]
+
+
+def overview_for(*, user_id: int) -> CustomerOverview | None:
+    """Everything about one buyer, or None when there is no such buyer."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    orders = list(Order.objects.filter(user=user).select_related("product").order_by("-created_at"))
+    rows = list(Entitlement.objects.filter(user=user).select_related("product", "order").order_by("product__name"))
+    if not orders and not rows:
+        return None
+    counts = dict(
+        Download.objects.filter(user=user)
+        .values_list("product_file__product_id")
+        .annotate(n=Count("pk"))
+        .values_list("product_file__product_id", "n")
+    )
+    access = [
+        AccessRow(
+            product=row.product,
+            status=row.status,
+            status_label=row.get_status_display(),
+            reason=row.reason,
+            granted_at=row.granted_at,
+            order=row.order,
+            downloads=counts.get(row.product_id, 0),
+        )
+        for row in rows
+    ]
+    owned = {row.product_id for row in rows}
+    return CustomerOverview(
+        user=user,
+        orders=orders,
+        refunds=list(RefundRequest.objects.filter(order__user=user).select_related("order", "admin_user")),
+        disputed_orders=[order for order in orders if order.dispute_status],
+        access=access,
+        audit_trail=list(
+            EntitlementChange.objects.filter(entitlement__user=user).select_related(
+                "entitlement__product", "admin_user"
+            )[:AUDIT_TRAIL_LENGTH]
+        ),
+        downloads=sum(counts.values()),
+        grantable=list(Product.objects.exclude(pk__in=owned)),
+    )
+
+
+def change_access(*, admin_user, user_id: int, product_id: int, action: str, reason: str) -> bool:
+    """Grant, revoke or restore one product for one buyer by hand; the reason is required and recorded."""
+    reason = " ".join(reason.split())
+    if action not in ACTIONS:
+        raise CustomerActionError("Choose grant, revoke or restore.")
+    if not reason:
+        raise CustomerActionError("Please write the reason: it goes into the audit trail.")
+    if len(reason) > 300:
+        raise CustomerActionError("Please keep the reason under 300 characters.")
+    user = get_user_model().objects.filter(pk=user_id).first()
+    product = Product.objects.filter(pk=product_id).first()
+    if user is None or product is None:
+        raise CustomerActionError("That buyer or product does not exist.")
+    actor = Actor.for_admin(admin_user)
+    if action == "grant":
+        changed = entitlements.grant(user=user, product=product, actor=actor, reason=reason)
+    elif action == "revoke":
+        changed = entitlements.revoke(user=user, product=product, actor=actor, reason=reason)
+    else:
+        changed = entitlements.restore(user=user, product=product, actor=actor, reason=reason)
+    logger.info(
+        "Access changed by staff",
+        extra={"admin_user_id": admin_user.pk, "user_id": user.pk, "product_id": product.pk, "action": action},
+    )
+    return changed
+
+
+def amount_from_text(text: str) -> int | None:
+    """'5', '5.5' or '5.50' (major units) as minor units; empty means a full refund."""
+    text = text.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,7})(?:[.,](\d{1,2}))?", text)
+    if match is None:
+        raise CustomerActionError("Write the amount like 5.00, or leave it empty for a full refund.")
+    return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+
+
+def refund(*, admin_user, user_id: int, order_id: int, amount_text: str, reason: str) -> RefundRequest:
+    """Refund through Stripe and remember who asked; access changes when Stripe's charge.refunded arrives."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise CustomerActionError("Please write the reason for the refund: it is kept with the order.")
+    amount = amount_from_text(amount_text)
+    order = Order.objects.filter(pk=order_id, user_id=user_id).first()
+    if order is None:
+        raise CustomerActionError("That order does not exist for this buyer.")
+    try:
+        refund_id = fulfillment.refund_order(order_id=order.pk, amount=amount, admin_user=admin_user)
+    except fulfillment.RefundError as error:
+        raise CustomerActionError(str(error)) from error
+    except stripe_gateway.GatewayError as error:
+        logger.warning("Refund failed at Stripe", extra={"order_id": order.pk, "error": str(error)})
+        raise CustomerActionError(f"Stripe did not refund: {error}. Nothing was refunded; try again later.") from error
+    refunded = amount if amount is not None else (order.amount_paid or 0) - order.amount_refunded
+    request, _created = RefundRequest.objects.get_or_create(
+        stripe_refund_id=refund_id,
+        defaults={"order": order, "admin_user": admin_user, "amount": refunded, "reason": reason[:300]},
+    )
+    logger.info(
+        "Refund recorded",
+        extra={"order_id": order.pk, "refund_id": refund_id, "amount": format_money(refunded, order.currency)},
+    )
+    return request
