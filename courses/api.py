@@ -223,8 +223,12 @@ class DashboardOut(Schema):
 class EnrolIn(Schema):
     model_config = {"extra": "forbid"}
 
-    email: str | None = Field(None, max_length=254, description="Visitors only: where the confirmation goes.")
-    emails: bool = Field(False, description="Signed-in students: also send each lesson by e-mail as it opens.")
+    email: str | None = Field(
+        None, max_length=254, strict=True, description="Visitors only: where the confirmation goes."
+    )
+    emails: bool = Field(
+        False, strict=True, description="Signed-in students: also send each lesson by e-mail as it opens."
+    )
 
 
 class EnrolOut(Schema):
@@ -310,6 +314,7 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
         "/courses/{course_id}/outline",
         response={200: OutlineOut, **responses(400, 401, 403, 404)},
         auth=security.ANYONE,
+        openapi_extra=security.OPTIONAL,
         summary="Course outline with the caller's access and progress for every lesson",
     )
     def course_outline(request, course_id: int = Id()):
@@ -408,6 +413,7 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
         "/courses/{course_id}/enrol",
         response={200: EnrolOut, 202: EnrolOut, **responses(400, 401, 403, 404, 409, 429)},
         auth=security.ANYONE,
+        openapi_extra=security.OPTIONAL,
         summary="Join a free course: signed in at once, visitors by e-mail confirmation (double opt-in)",
     )
     def enrol(request, payload: EnrolIn, course_id: int = Id()):

@@ -12,6 +12,8 @@ from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Router, Schema
 from rest_framework.fields import Field as DrfField
 
+from config.api.types import WholeNumber
+
 logger = logging.getLogger(__name__)
 
 
@@ -81,15 +83,19 @@ class ProductOut(Schema):
 class CheckoutIn(Schema):
     model_config = {"extra": "forbid"}
 
-    product: str = Field(..., min_length=1, max_length=100, pattern=r"^[-a-zA-Z0-9_]+$", description="Product slug.")
+    product: str = Field(
+        ..., strict=True, min_length=1, max_length=100, pattern=r"^[-a-zA-Z0-9_]+$", description="Product slug."
+    )
     token: str | None = Field(
         None,
+        strict=True,
         min_length=1,
         max_length=64,
         pattern=r"^[A-Za-z0-9-]+$",
         description="Idempotency key for this purchase attempt: repeat it to get the same order back.",
     )
-    price: int | None = Field(
+    # Not Optional: leaving it out means "not claimed"; an explicit null is refused like any non-number.
+    price: WholeNumber = Field(
         None, ge=0, le=100_000_000, description="The price the client showed, in minor units; refused if stale."
     )
 
@@ -179,6 +185,7 @@ def build_router() -> Router:
         "/catalogue/products",
         response={200: list[ProductOut], **responses(400, 401)},
         auth=security.ANYONE,
+        openapi_extra=security.OPTIONAL,
         tags=["catalogue"],
         summary="Products for sale, with prices, what they include and whether the caller owns them",
     )
@@ -191,6 +198,7 @@ def build_router() -> Router:
         "/catalogue/products/{slug}",
         response={200: ProductOut, **responses(400, 401, 404)},
         auth=security.ANYONE,
+        openapi_extra=security.OPTIONAL,
         tags=["catalogue"],
         summary="One product",
     )
@@ -288,6 +296,7 @@ def build_router() -> Router:
         "/account/me",
         response={200: MeOut, **responses(401, 403)},
         auth=security.ANYONE,
+        openapi_extra=security.OPTIONAL,
         tags=["account"],
         summary="Who am I: the signed-in account, or authenticated=false",
     )

@@ -225,13 +225,14 @@ def build_router():
 
     from config.api import security
     from config.api.errors import ApiError, responses
+    from config.api.types import WholeNumber
 
     router = Router(tags=["preview"])
 
     class PreviewIn(Schema):
         model_config = {"extra": "forbid"}
 
-        page_id: int = Field(..., ge=1, le=MAX_ID)
+        page_id: WholeNumber = Field(..., ge=1, le=MAX_ID)
 
     class PreviewOut(Schema):
         token: str

@@ -63,6 +63,8 @@ anonymous = Anonymous()
 
 SIGNED_IN = [app_token, browser_session]
 ANYONE = [app_token, browser_session, anonymous]
+# Operations that answer visitors too: added to their security list, {} says credentials are optional.
+OPTIONAL = {"security": [{}]}
 
 
 def caller(request: HttpRequest):

@@ -1,0 +1,191 @@
+"""/api/ catalogue, checkout, order status, library and who-am-I: outcomes, bad input and other users' data."""
+
+import pytest
+from django.core.files.base import ContentFile
+
+from shop.models import Order, ProductFile
+from tests.api.conftest import grant, session_token
+from tests.shop.factories import OrderFactory, ProductFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_payments(settings):
+    settings.STRIPE_SECRET_KEY = ""
+    settings.SHOP_DEMO = True
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_demo_for_api_tests"
+
+
+@pytest.fixture
+def guide():
+    product = ProductFactory(name="Stretching guide", slug="stretching-guide", price_amount=1900)
+    ProductFile.objects.create(
+        product=product, title="Stretching", format="epub", file=ContentFile(b"PK epub", name="s.epub")
+    )
+    return product
+
+
+def _auth(user) -> dict:
+    return {"X-Session-Token": session_token(user)}
+
+
+def test_catalogue_lists_prices_includes_and_what_the_caller_owns(client, guide):
+    bundle = ProductFactory(name="All guides", slug="all-guides", kind="bundle", price_amount=4500)
+    bundle.includes.add(guide)
+    buyer = UserFactory()
+    grant(buyer, bundle)
+
+    products = {p["slug"]: p for p in client.get("/api/catalogue/products", headers=_auth(buyer)).json()}
+
+    assert products["all-guides"]["includes"][0]["slug"] == "stretching-guide"
+    assert products["stretching-guide"]["price"] == {"amount": 1900, "currency": "usd", "display": "$19.00"}
+    assert products["stretching-guide"]["owned"] is True
+    assert client.get("/api/catalogue/products").json()[0]["owned"] is False
+
+
+def test_start_checkout_returns_the_order_and_where_to_pay(client, guide, demo_payments):
+    buyer = UserFactory()
+
+    response = client.post(
+        "/api/checkout", {"product": guide.slug}, content_type="application/json", headers=_auth(buyer)
+    )
+
+    assert response.status_code == 201
+    order = Order.objects.get(pk=response.json()["order_id"])
+    assert (order.user, order.amount, order.status) == (buyer, 1900, "pending")
+    assert response.json()["checkout_url"].startswith("http://testserver/shop/demo/checkout/")
+
+
+def test_repeating_a_checkout_token_returns_the_same_order(client, guide, demo_payments):
+    buyer = UserFactory()
+    payload = {"product": guide.slug, "token": "attempt-1"}
+
+    first = client.post("/api/checkout", payload, content_type="application/json", headers=_auth(buyer))
+    second = client.post("/api/checkout", payload, content_type="application/json", headers=_auth(buyer))
+
+    assert first.json()["order_id"] == second.json()["order_id"]
+    assert Order.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ({"product": "no-such-guide"}, 404, "not_found"),
+        ({"product": "stretching-guide", "price": 1}, 400, "bad_request"),
+        ({"product": "stretching-guide", "quantity": 2}, 400, "invalid"),
+        ({"product": "stretching-guide", "price": "1900"}, 400, "invalid"),
+        ({"product": "stretching-guide", "price": -5}, 400, "invalid"),
+        ({"product": "stretching-guide", "price": 10**30}, 400, "invalid"),
+        ({"product": ["stretching-guide"]}, 400, "invalid"),
+        ({}, 400, "invalid"),
+    ],
+)
+def test_bad_checkout_input_is_refused_and_nothing_is_ordered(client, guide, demo_payments, case):
+    payload, status, code = case
+    response = client.post("/api/checkout", payload, content_type="application/json", headers=_auth(UserFactory()))
+
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert Order.objects.count() == 0
+
+
+def test_checkout_needs_a_signed_in_caller(client, guide, demo_payments):
+    response = client.post("/api/checkout", {"product": guide.slug}, content_type="application/json")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_browser_checkout_needs_the_csrf_token(guide, demo_payments):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory())
+
+    response = browser.post("/api/checkout", {"product": guide.slug}, content_type="application/json")
+
+    assert response.status_code == 403
+    assert Order.objects.count() == 0
+
+
+def test_owned_product_cannot_be_bought_again(client, guide, demo_payments):
+    buyer = UserFactory()
+    grant(buyer, guide)
+
+    response = client.post(
+        "/api/checkout", {"product": guide.slug}, content_type="application/json", headers=_auth(buyer)
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "already_owned"
+
+
+def test_checkout_with_payments_off_is_a_clear_503(client, guide, settings):
+    settings.STRIPE_SECRET_KEY, settings.SHOP_DEMO = "", False
+
+    response = client.post(
+        "/api/checkout", {"product": guide.slug}, content_type="application/json", headers=_auth(UserFactory())
+    )
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "payments_off"
+
+
+def test_order_status_is_for_its_owner_only(client, guide):
+    owner, other = UserFactory(), UserFactory()
+    order = OrderFactory(product=guide, user=owner)
+
+    mine = client.get(f"/api/orders/{order.pk}", headers=_auth(owner))
+    theirs = client.get(f"/api/orders/{order.pk}", headers=_auth(other))
+    missing = client.get(f"/api/orders/{order.pk + 1000}", headers=_auth(other))
+
+    assert mine.status_code == 200
+    assert mine.json()["status"] == "pending"
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json() == missing.json()
+
+
+@pytest.mark.parametrize("order_id", ["0", "-1", "99999999999999999999", "abc"])
+def test_order_ids_out_of_range_are_a_400(client, order_id):
+    response = client.get(f"/api/orders/{order_id}", headers=_auth(UserFactory()))
+
+    assert response.status_code in (400, 404)
+    assert "error" in response.json()
+
+
+def test_library_lists_owned_guides_with_fresh_signed_links(client, guide):
+    buyer = UserFactory()
+    grant(buyer, guide)
+
+    items = client.get("/api/library", headers=_auth(buyer)).json()["items"]
+    client.force_login(buyer)
+    download = client.get(items[0]["files"][0]["url"])
+
+    assert [item["slug"] for item in items] == ["stretching-guide"]
+    assert items[0]["files"][0]["url"].startswith("http://testserver/shop/download/")
+    assert download.status_code == 200
+
+
+def test_expired_or_made_up_token_is_a_401(client):
+    response = client.get("/api/library", headers={"X-Session-Token": "not-a-session"})
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_who_am_i(client):
+    user = UserFactory(email="reader@example.com")
+
+    anonymous = client.get("/api/account/me").json()
+    signed_in = client.get("/api/account/me", headers=_auth(user)).json()
+
+    assert anonymous == {"authenticated": False, "user": None}
+    assert signed_in["user"]["email"] == "reader@example.com"
+
+
+def test_responses_are_private_to_the_caller(client, guide):
+    response = client.get("/api/catalogue/products")
+
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "X-Session-Token" in response["Vary"]
