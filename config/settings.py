@@ -229,9 +229,10 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_TAX = env.bool("STRIPE_TAX", default=False)
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
-# Checkout asks for the terms of sale (set the terms URL in Stripe's public details) and states the
-# immediate-delivery waiver; Stripe Tax with digital-goods tax codes when STRIPE_TAX=1.
-STRIPE_TERMS_CONSENT = env.bool("STRIPE_TERMS_CONSENT", default=True)
+# Our buy page records the immediate-delivery consent and Stripe's page states the waiver (custom_text).
+# STRIPE_TERMS_CONSENT=1 also makes Stripe ask for the terms of sale; only switch it on once the terms URL
+# is set in Stripe's public details, or Stripe refuses to open checkout. Stripe Tax when STRIPE_TAX=1.
+STRIPE_TERMS_CONSENT = env.bool("STRIPE_TERMS_CONSENT", default=False)
 STRIPE_TAX_BEHAVIOR = env.str("STRIPE_TAX_BEHAVIOR", default="inclusive")
 STRIPE_TAX_CODE_GUIDE = env.str("STRIPE_TAX_CODE_GUIDE", default="txcd_10302000")
 STRIPE_TAX_CODE_COURSE = env.str("STRIPE_TAX_CODE_COURSE", default="txcd_10010001")
