@@ -22,6 +22,12 @@ CONSENT_MESSAGE = (
     "You ask for immediate access to digital content and accept that you lose the 14-day right of "
     "withdrawal once it starts. Terms of sale and refund policy: {terms_url} and {refund_url}"
 )
+# The consent the buy page asks for, word for word (the checkbox's label; kept with the order's timestamp).
+CONSENT_LABEL = (
+    "Start my access straight away. I understand that I then lose my 14-day right of withdrawal "
+    "(refunds follow the refund policy)."
+)
+LEGAL_PAGES = {"terms": "/terms/", "refund_policy": "/refund-policy/", "privacy": "/privacy/"}
 
 
 class CheckoutError(Exception):
@@ -59,7 +65,18 @@ def _unstarted(order: Order, user) -> bool:
     return same_buyer and order.status == Order.Status.PENDING and not order.stripe_session_id
 
 
-def _order_for(*, token: str, product: Product, user, browser_key: str) -> Order:
+def legal_urls() -> dict[str, str]:
+    """Where the terms of sale, the refund policy and the privacy notice live (the editable legal pages)."""
+    from shop.models import LegalPage
+
+    found = {
+        page.slug: page.url
+        for page in LegalPage.objects.live().filter(slug__in=[p.strip("/") for p in LEGAL_PAGES.values()])
+    }
+    return {name: found.get(path.strip("/")) or path for name, path in LEGAL_PAGES.items()}
+
+
+def _order_for(*, token: str, product: Product, user, browser_key: str, consent: bool | None) -> Order:
     with transaction.atomic():
         order, created = Order.objects.select_for_update().get_or_create(
             checkout_token=token,
@@ -70,6 +87,7 @@ def _order_for(*, token: str, product: Product, user, browser_key: str) -> Order
                 "amount": product.price_amount,
                 "currency": product.currency,
                 "browser_key": browser_key,
+                "delivery_consent_at": timezone.now() if consent else None,
             },
         )
         if not created and order.browser_key != browser_key and _unstarted(order, user):
@@ -79,8 +97,11 @@ def _order_for(*, token: str, product: Product, user, browser_key: str) -> Order
             order.save(update_fields=["browser_key"])
         if not created and (order.product_id != product.pk or order.browser_key != browser_key):
             raise CheckoutError("This checkout form belongs to another purchase. Reload the page and try again.")
+        if consent and order.delivery_consent_at is None:
+            order.delivery_consent_at = timezone.now()
+            order.save(update_fields=["delivery_consent_at"])
         if created:
-            logger.info("Order created", extra={"order_id": order.pk, "product": product.slug})
+            logger.info("Order created", extra={"order_id": order.pk, "product": product.slug, "consent": consent})
         return order
 
 
@@ -93,11 +114,14 @@ def start(
     claimed_amount: str | None,
     claimed_quantity: str | None,
     absolute_url: Callable[[str], str],
+    consent: bool | None = None,
 ) -> CheckoutStart:
     """Create (or reuse) the order for this checkout form and return where to send the buyer.
 
     The key sent to Stripe is the order plus an attempt number: a double click reuses the open session,
     and only an error or an expired session moves to a new attempt (Stripe replays a key's first answer).
+    `consent` is the buy page's immediate-delivery checkbox: False refuses, True is stored with a timestamp;
+    None means the caller has no such checkbox (Stripe's page still states the waiver).
     """
     product = Product.objects.filter(slug=product_slug, active=True).first()
     if product is None:
@@ -108,10 +132,15 @@ def start(
         raise CheckoutError("The price on the page is out of date; nothing was ordered. Reload the page to see it.")
     if not token or len(token) > 64 or not token.replace("-", "").isalnum():
         raise CheckoutError("The checkout form is incomplete. Reload the page and try again.")
+    if consent is False:
+        raise CheckoutError(
+            "Please tick the box to start your access straight away (it ends the 14-day right of withdrawal). "
+            "Nothing was ordered."
+        )
     if product.pk in entitlements.product_ids_for(user):
         raise AlreadyOwnedError("You already own this; it is in your library.")
     gateway = stripe_gateway.get_gateway()
-    order = _order_for(token=token, product=product, user=user, browser_key=browser_key)
+    order = _order_for(token=token, product=product, user=user, browser_key=browser_key, consent=consent)
 
     if order.status == Order.Status.PAID:
         return CheckoutStart(order_id=order.pk, redirect_url=_success_url(order.stripe_session_id or ""))
@@ -125,6 +154,7 @@ def start(
         )
         order.refresh_from_db()
 
+    legal = legal_urls()
     request = stripe_gateway.CheckoutRequest(
         order_id=order.pk,
         product_id=product.pk,
@@ -138,7 +168,7 @@ def start(
         cancel_url=absolute_url(reverse("shop:buy", kwargs={"slug": product.slug})) + "?cancelled=1",
         idempotency_key=f"checkout-order-{order.pk}-attempt-{order.checkout_attempt}",
         consent_message=CONSENT_MESSAGE.format(
-            terms_url=absolute_url("/terms/"), refund_url=absolute_url("/refund-policy/")
+            terms_url=absolute_url(legal["terms"]), refund_url=absolute_url(legal["refund_policy"])
         ),
         tax_code=_tax_code(product),
     )

@@ -57,6 +57,7 @@ def buy(request, slug):
             claimed_amount=request.POST.get("price"),
             claimed_quantity=request.POST.get("quantity"),
             absolute_url=request.build_absolute_uri,
+            consent=request.POST.get("consent") == "on",
         )
     except checkout.CheckoutError as error:
         return _message(request, title="We could not start your order", message=str(error), status=error.status_code)
@@ -99,6 +100,8 @@ def _buy_context(request, product):
         "payments_mode": stripe_gateway.payments_mode(),
         "cancelled": request.GET.get("cancelled") == "1",
         "includes": list(product.includes.all()),
+        "legal": checkout.legal_urls(),
+        "consent_label": checkout.CONSENT_LABEL,
     }
 
 

@@ -48,7 +48,8 @@ def guide(db):
 
 def buy(client, product, *, token: str = "token-1", **extra):  # noqa: S107
     """Press the buy button on the product's buy page."""
-    return client.post(f"/shop/buy/{product.slug}/", {"token": token, "price": str(product.price_amount), **extra})
+    form = {"token": token, "price": str(product.price_amount), "consent": "on", **extra}
+    return client.post(f"/shop/buy/{product.slug}/", {k: v for k, v in form.items() if v is not None})
 
 
 def now() -> int:

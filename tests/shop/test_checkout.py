@@ -189,3 +189,56 @@ def test_stripe_unreachable_shows_nothing_was_charged_and_trying_again_works(
 
     assert (retried.status_code, fresh.status_code) == (303, 303)
     assert Order.objects.filter(stripe_session_id__isnull=False).count() == 2
+
+
+# --- immediate-delivery consent (the EU withdrawal-right waiver) ------------------------------------
+
+
+def test_buy_without_the_consent_box_is_refused_and_nothing_is_written(client, fake_stripe, guide):
+    response = buy(client, guide, consent=None)
+
+    assert response.status_code == 400
+    assert b"Please tick the box" in response.content
+    assert Order.objects.count() == 0
+    assert fake_stripe.requests == []
+
+
+def test_consent_is_stored_on_the_order_with_the_time(client, fake_stripe, guide):
+    before = timezone.now()
+
+    buy(client, guide)
+
+    consent_at = Order.objects.get().delivery_consent_at
+    assert consent_at is not None
+    assert before <= consent_at <= timezone.now()
+
+
+def test_stripe_page_states_the_waiver_and_links_our_terms(client, fake_stripe, guide):
+    buy(client, guide)
+
+    [(params, _key)] = _created(fake_stripe)
+    message = params["custom_text"]["submit"]["message"]
+    assert "lose the 14-day right of withdrawal" in message
+    assert "http://testserver/terms/" in message
+    assert "http://testserver/refund-policy/" in message
+
+
+def test_stripe_terms_consent_is_off_unless_switched_on(client, fake_stripe, guide, settings):
+    buy(client, guide, token="default-settings")
+    settings.STRIPE_TERMS_CONSENT = True
+    buy(client, guide, token="switched-on")
+
+    [(default, _key), (switched_on, _other_key)] = _created(fake_stripe)
+    assert "consent_collection" not in default
+    assert switched_on["consent_collection"] == {"terms_of_service": "required"}
+
+
+def test_buy_page_asks_for_consent_and_links_terms_refund_policy_and_privacy(client, fake_stripe, guide):
+    response = client.get(f"/shop/buy/{guide.slug}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="buy-consent" type="checkbox" name="consent" required' in html
+    assert "14-day right of withdrawal" in html
+    for link in ('href="/terms/"', 'href="/refund-policy/"', 'href="/privacy/"'):
+        assert link in html

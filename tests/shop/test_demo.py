@@ -31,7 +31,7 @@ def test_demo_purchase_end_to_end(client, demo_site, demo_payments, settings, dj
     buy_page = client.get("/shop/buy/stretching-guide/")
     assert b"demo" in buy_page.content
     token = re.search(rb'name="token" value="([0-9a-f]+)"', buy_page.content).group(1).decode()
-    started = client.post("/shop/buy/stretching-guide/", {"token": token, "price": "1900"})
+    started = client.post("/shop/buy/stretching-guide/", {"token": token, "price": "1900", "consent": "on"})
     assert started.status_code == 303
     demo_page = client.get(started["Location"])
     assert b"no real money" in demo_page.content
