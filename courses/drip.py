@@ -1,14 +1,17 @@
 """Drip: the 'your next lesson is open' e-mail, queued once per student and lesson when it opens."""
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses import access, enrolment, mail
-from courses.models import DripNotice, Enrolment, LessonPage
+from courses.models import CoursePage, DripNotice, Enrolment, LessonPage
+from shop import entitlements
 
 logger = logging.getLogger(__name__)
 
@@ -17,35 +20,60 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(days=7)
 
 
+@dataclass(frozen=True)
+class DueLesson:
+    """One 'now open' e-mail to write: who, which lesson, and when their access (the drip clock) began."""
+
+    user: object
+    course: CoursePage
+    lesson: LessonPage
+    anchor: datetime
+
+
+def _students(*, course: CoursePage) -> list:
+    """Who hears about a course's lessons.
+
+    A free course writes to confirmed sign-ups only. A paid course writes to everyone who owns it now
+    (bundles included), whether or not they ever opened it, unless they unsubscribed.
+    """
+    users = get_user_model().objects.filter(is_active=True).exclude(email="").order_by("pk")
+    if course.is_free:
+        confirmed = Enrolment.objects.filter(course=course, consent_at__isnull=False, unsubscribed_at__isnull=True)
+        return list(users.filter(pk__in=confirmed.values("user_id")))
+    unsubscribed = Enrolment.objects.filter(course=course, unsubscribed_at__isnull=False)
+    holders = entitlements.holder_ids(product=course.product)
+    return list(users.filter(pk__in=holders).exclude(pk__in=unsubscribed.values("user_id")))
+
+
 def _anchor(*, viewer: access.Viewer) -> datetime | None:
+    """When the student's drip clock started: the earliest grant of a paid course, enrolment in a free one."""
     return viewer.granted_at if viewer.status == "active" else viewer.enrolled_at
 
 
-def due(*, now: datetime) -> list[tuple[Enrolment, LessonPage]]:
-    """The (enrolment, lesson) pairs whose lesson has opened for the student and was not announced yet."""
-    announced = set(DripNotice.objects.values_list("user_id", "lesson_id"))
-    pairs = []
-    enrolments = Enrolment.objects.filter(unsubscribed_at__isnull=True, course__live=True).select_related(
-        "user", "course"
-    )
-    for enrolled in enrolments:
-        if enrolled.source == Enrolment.FREE and enrolled.consent_at is None:
-            continue  # never confirmed by e-mail: no consent to write to them
-        course = enrolled.course
-        lessons = [lesson for lesson in course.lessons() if lesson.drip_days or lesson.release_at]
+def due(*, now: datetime) -> list[DueLesson]:
+    """Every lesson that has opened for a student and was not announced to them yet."""
+    found = []
+    for course in CoursePage.objects.live().order_by("path"):
+        lessons = [
+            lesson for lesson in course.lessons() if (lesson.drip_days or lesson.release_at) and not lesson.free_preview
+        ]
         if not lessons:
             continue
-        viewer = access.viewer_for(user=enrolled.user, course=course)
-        anchor = _anchor(viewer=viewer)
-        for lesson in lessons:
-            if (enrolled.user_id, lesson.pk) in announced or lesson.free_preview:
-                continue
-            opens = access.release_at(lesson=lesson, anchor=anchor)
-            if opens is None or opens <= (anchor or enrolled.enrolled_at) or opens < now - STALE_AFTER:
-                continue  # open from the start, or too long ago to announce
-            if access.decide(lesson=lesson, course=course, viewer=viewer, now=now).granted:
-                pairs.append((enrolled, lesson))
-    return pairs
+        announced = set(DripNotice.objects.filter(lesson__in=lessons).values_list("user_id", "lesson_id"))
+        for user in _students(course=course):
+            viewer = access.viewer_for(user=user, course=course)
+            anchor = _anchor(viewer=viewer)
+            if anchor is None:
+                continue  # no access now: a refund, a dispute or a lapsed grant
+            for lesson in lessons:
+                if (user.pk, lesson.pk) in announced:
+                    continue
+                opens = access.release_at(lesson=lesson, anchor=anchor)
+                if opens is None or opens <= anchor or opens < now - STALE_AFTER:
+                    continue  # open from the start, or too long ago to announce
+                if access.decide(lesson=lesson, course=course, viewer=viewer, now=now).granted:
+                    found.append(DueLesson(user=user, course=course, lesson=lesson, anchor=anchor))
+    return found
 
 
 def send_due(*, now: datetime | None = None) -> int:
@@ -53,11 +81,15 @@ def send_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     queued = 0
-    for enrolled, lesson in due(now=now):
-        user, course = enrolled.user, enrolled.course
+    for item in due(now=now):
+        user, course, lesson = item.user, item.course, item.lesson
         try:
             with transaction.atomic():
                 DripNotice.objects.create(user=user, lesson=lesson, queued_at=now)
+                # An owner who never opened the course has no enrolment yet; the unsubscribe link needs one.
+                Enrolment.objects.get_or_create(
+                    user=user, course=course, defaults={"source": Enrolment.PURCHASE, "enrolled_at": item.anchor}
+                )
                 sent = mail.send(
                     key=f"drip:{user.pk}:{lesson.pk}",
                     to=user.email,

@@ -289,3 +289,22 @@ def apply_status(*, user, product: Product, order: Order, status: Status, actor:
         reason=reason[:300]
     )
     return changed
+
+
+def holder_ids(*, product: Product) -> set[int]:
+    """The users whose access to the product is active now, directly or through any bundle that includes it."""
+    bundles = {product.pk}
+    frontier = {product.pk}
+    while frontier:
+        including = set(
+            Product.includes.through.objects.filter(to_product_id__in=frontier).values_list(
+                "from_product_id", flat=True
+            )
+        )
+        frontier = including - bundles
+        bundles |= including
+    return set(
+        Entitlement.objects.filter(product_id__in=bundles, status=Entitlement.Status.ACTIVE).values_list(
+            "user_id", flat=True
+        )
+    )

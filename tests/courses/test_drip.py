@@ -1,6 +1,8 @@
 """Drip e-mails (courses/drip.py and send_due_lessons): queued when a lesson opens, once per student."""
 
+import re
 from datetime import timedelta
+from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
@@ -8,8 +10,10 @@ from django.utils import timezone
 
 from courses import drip, enrolment
 from courses.models import DripNotice, Enrolment
+from shop import entitlements
 from shop.models import OutboxEmail
-from tests.courses.conftest import grant
+from tests.courses.conftest import ACTOR, grant
+from tests.courses.factories import UserFactory
 
 
 def _subscribed(student, course):
@@ -61,9 +65,6 @@ def test_unconfirmed_free_students_get_no_drip_email(world, student):
 def test_paid_students_hear_about_dripped_lessons_only_while_they_have_access(world, student):
     grant(student, world.product)
     Enrolment.objects.create(user=student, course=world.paid, source=Enrolment.PURCHASE, enrolled_at=timezone.now())
-    from shop import entitlements
-    from tests.courses.conftest import ACTOR
-
     entitlements.revoke(user=student, product=world.product, actor=ACTOR, reason="refund", refunded=True)
 
     assert drip.send_due(now=timezone.now() + timedelta(days=8)) == 0
@@ -76,3 +77,67 @@ def test_the_command_queues_what_is_due(world, student):
     call_command("send_due_lessons", stdout=None)
 
     assert DripNotice.objects.filter(user=student, lesson=world.free_dripped).exists()
+
+
+def _grant_at(user, product, when):
+    """A purchase made at `when`: the grant time is the paid course's drip clock."""
+    with mock.patch.object(timezone, "now", return_value=when):
+        grant(user, product)
+
+
+def test_paid_owners_who_never_opened_the_course_hear_on_their_own_clock(
+    client, world, django_capture_on_commit_callbacks
+):
+    start = timezone.now()
+    direct, via_bundle, stranger = UserFactory(), UserFactory(), UserFactory()
+    _grant_at(direct, world.product, start - timedelta(days=3))
+    _grant_at(via_bundle, world.bundle, start)
+    assert not Enrolment.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        early = drip.send_due(now=start + timedelta(days=4, minutes=1))
+        later = drip.send_due(now=start + timedelta(days=7, minutes=1))
+        again = drip.send_due(now=start + timedelta(days=7, minutes=2))
+
+    assert (early, later, again) == (1, 1, 0)
+    assert [message.to for message in mail.outbox] == [[direct.email], [via_bundle.email]]
+    assert all(world.paid_dripped.url in message.body for message in mail.outbox)
+    assert set(DripNotice.objects.values_list("user_id", "lesson_id")) == {
+        (direct.pk, world.paid_dripped.pk),
+        (via_bundle.pk, world.paid_dripped.pk),
+    }
+    assert not DripNotice.objects.filter(user=stranger).exists()
+    enrolled = Enrolment.objects.get(user=direct, course=world.paid)
+    assert (enrolled.source, enrolled.enrolled_at) == (Enrolment.PURCHASE, start - timedelta(days=3))
+    link = re.search(r"http://testserver(/learn/unsubscribe/\S+/)", mail.outbox[0].body).group(1)
+    assert client.post(link).status_code == 200
+    assert Enrolment.objects.get(pk=enrolled.pk).unsubscribed_at is not None
+
+
+def test_refunded_and_disputed_owners_get_no_drip_email_and_a_restored_owner_keeps_the_first_clock(
+    world, django_capture_on_commit_callbacks
+):
+    start = timezone.now()
+    refunded, disputed = UserFactory(), UserFactory()
+    _grant_at(refunded, world.product, start - timedelta(days=3))
+    _grant_at(disputed, world.product, start - timedelta(days=3))
+    entitlements.revoke(user=refunded, product=world.product, actor=ACTOR, reason="Refunded.", refunded=True)
+    entitlements.suspend(user=disputed, product=world.product, actor=ACTOR, reason="Disputed.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = drip.send_due(now=start + timedelta(days=4, minutes=1))
+        entitlements.restore(user=disputed, product=world.product, actor=ACTOR, reason="Dispute won.")
+        reopened = drip.send_due(now=start + timedelta(days=4, minutes=2))
+
+    assert (closed, reopened) == (0, 1)
+    assert [message.to for message in mail.outbox] == [[disputed.email]]
+    assert not DripNotice.objects.filter(user=refunded).exists()
+
+
+def test_an_owner_who_unsubscribed_gets_no_drip_email(world, student):
+    _grant_at(student, world.product, timezone.now())
+    Enrolment.objects.create(user=student, course=world.paid, source=Enrolment.PURCHASE, enrolled_at=timezone.now())
+    enrolment.unsubscribe(token=enrolment.unsubscribe_token(user=student, course=world.paid))
+
+    assert drip.send_due(now=timezone.now() + timedelta(days=7, minutes=1)) == 0
+    assert not OutboxEmail.objects.exists()
