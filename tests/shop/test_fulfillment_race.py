@@ -7,6 +7,7 @@ on PostgreSQL (DATABASE_URL) it runs on the test database with real row locks.
 import threading
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, connections
@@ -19,11 +20,19 @@ from tests.shop.factories import ProductFactory
 DELIVERIES = 50
 ROUNDS = 20
 
+# pytest-django creates only the test databases that collected tests ask for, so on PostgreSQL the test
+# must be marked (transactional: the threads see committed rows; serialized: later tests keep Wagtail's
+# migration data). On SQLite the fixture brings its own migrated file instead.
+pytestmark = (
+    []
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    else [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+)
+
 
 @pytest.fixture
-def concurrent_db(request, django_db_setup, django_db_blocker, tmp_path):
+def concurrent_db(django_db_setup, django_db_blocker, tmp_path):
     if connection.vendor != "sqlite":
-        request.getfixturevalue("transactional_db")
         yield
         return
     with django_db_blocker.unblock():
