@@ -1,9 +1,10 @@
 """The shop in the Wagtail admin: products, orders, entitlements with their audit trail, failed webhooks."""
 
-from django.urls import path
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
@@ -25,11 +26,24 @@ class ProductViewSet(SnippetViewSet):
 register_snippet(ProductViewSet)
 
 
+def _customer_url(order: Order) -> str | None:
+    return reverse("shop_customers:detail", args=[order.user_id]) if order.user_id else None
+
+
 class OrderViewSet(ModelViewSet):
     model = Order
     icon = "list-ul"
     menu_label = "Orders"
-    list_display = ["number", "email", "product", "status", "amount_display", "amount_refunded", "created_at"]
+    # The buyer's e-mail opens their customer page, where the refund button and access changes are.
+    list_display = [
+        "number",
+        TitleColumn("email", label="Buyer (open for refunds and access)", get_url=_customer_url),
+        "product",
+        "status",
+        "amount_display",
+        "amount_refunded_display",
+        "created_at",
+    ]
     list_filter = ["status", "product", "dispute_status"]
     search_fields = ["email", "stripe_session_id", "stripe_payment_intent_id"]
     inspect_view_enabled = True

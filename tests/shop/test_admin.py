@@ -376,3 +376,14 @@ def test_dashboard_panel_appears_only_when_something_failed(staff):
     assert b"Shop: something needs a look" not in quiet.content
     assert b"Shop: something needs a look" in noisy.content
     assert b"1 failed background task" in noisy.content
+
+
+def test_orders_list_links_each_buyer_to_their_customer_page(staff, buyer):
+    user, _product, order = buyer
+    _staff_user, client = staff
+
+    response = client.get("/admin/order/", {"status": "paid"})
+
+    assert response.status_code == 200
+    assert f'href="/admin/shop/customers/{user.pk}/"' in response.content.decode()
+    assert order.number in response.content.decode()
