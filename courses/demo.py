@@ -245,6 +245,7 @@ def load() -> None:
             instance=CourseIndexPage(
                 title="Courses",
                 slug="courses",
+                show_in_menus=True,
                 introduction="Learn to release the muscles behind lower back pain, at your own pace.",
             )
         )

@@ -265,6 +265,7 @@ def load_pages(home: Page, products: dict[str, Product]) -> ShopIndexPage:
             instance=ShopIndexPage(
                 title="Guides",
                 slug="guides",
+                show_in_menus=True,
                 introduction="Practical guides by Stephen O'Dwyer, CNMT, to download and keep.",
             )
         )

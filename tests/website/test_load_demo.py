@@ -120,3 +120,11 @@ def test_media_are_not_served_outside_embedded_mode(client, demo_site, settings)
     author = AuthorProfile.objects.get()
 
     assert client.get(author.photo.file.url).status_code == 404
+
+
+def test_demo_header_menu_lists_articles_guides_and_courses(client, demo_site):
+    html = client.get("/").content.decode()
+
+    nav = html.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    for label, url in (("Articles", "/articles/"), ("Guides", "/guides/"), ("Courses", "/courses/")):
+        assert f'href="{url}"' in nav, label
