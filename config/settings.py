@@ -249,7 +249,9 @@ SCHEDULED_COMMANDS.append(("send_due_lessons", [], 300))
 # --- API ---
 # The headless API: Ninja at /api/, Wagtail API v2 at /api/v2/, django-allauth's headless sign-in at /_allauth/.
 INSTALLED_APPS += ["corsheaders", "allauth.headless", "wagtail.api.v2"]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
 MIDDLEWARE.insert(MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware"), "config.api.ratelimit.RateLimitMiddleware")
 # Cross-origin browser clients: none unless listed (e.g. https://app.backcare.example), cookies allowed for those.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

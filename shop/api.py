@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Path, Router, Schema
 from rest_framework.fields import Field as DrfField
@@ -98,6 +99,13 @@ class CheckoutIn(Schema):
     price: WholeNumber = Field(
         None, ge=0, le=100_000_000, description="The price the client showed, in minor units; refused if stale."
     )
+    consent: Literal[True] = Field(
+        ...,
+        description=(
+            "The buyer asked for immediate access to the digital content and accepted that this ends the "
+            "right to withdraw (the EU waiver): show a checkbox and send true."
+        ),
+    )
 
 
 class CheckoutOut(Schema):
@@ -127,7 +135,8 @@ class OrderOut(Schema):
 class FileOut(Schema):
     title: str
     format: str
-    url: str = Field(description="A signed link for this account; it expires, so ask the library again.")
+    url: str = Field(description="A signed link for this account's browser session; it expires, so ask again.")
+    api_url: str = Field(description="The same file for app clients: GET it with the X-Session-Token header.")
 
 
 class LibraryItemOut(Schema):
@@ -164,7 +173,7 @@ class MeOut(Schema):
 def build_router() -> Router:
     from config.api import security
     from config.api.errors import ApiError, responses
-    from shop import checkout, entitlements, library, stripe_gateway
+    from shop import checkout, downloads, entitlements, library, stripe_gateway
     from shop.models import Order, Product
 
     router = Router()
@@ -227,6 +236,7 @@ def build_router() -> Router:
                 claimed_amount=None if payload.price is None else str(payload.price),
                 claimed_quantity=None,
                 absolute_url=request.build_absolute_uri,
+                consent=payload.consent,
             )
         except checkout.CheckoutError as error:
             codes = {404: "not_found", 409: "already_owned"}
@@ -284,13 +294,48 @@ def build_router() -> Router:
                     "granted_at": item.granted_at,
                     "page_url": item.page_url,
                     "files": [
-                        {"title": f.title, "format": f.format, "url": request.build_absolute_uri(f.url)}
+                        {
+                            "title": f.title,
+                            "format": f.format,
+                            "url": request.build_absolute_uri(f.url),
+                            "api_url": request.build_absolute_uri(reverse("api:download", kwargs={"token": f.token})),
+                        }
                         for f in item.files
                     ],
                 }
                 for item in items
             ]
         }
+
+    @router.get(
+        "/library/downloads/{token}",
+        response={200: None, **responses(400, 401, 403, 404, 410, 503)},
+        auth=security.SIGNED_IN,
+        tags=["library"],
+        summary="Download an owned file (stamped with the buyer's e-mail and order) with a library link",
+        url_name="download",
+        openapi_extra={
+            "responses": {
+                "200": {
+                    "description": "The file, checked against the caller's access on every request.",
+                    "content": {
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                        "application/epub+zip": {"schema": {"type": "string", "format": "binary"}},
+                        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                    },
+                }
+            }
+        },
+    )
+    def download(request, token: str = Path(..., min_length=1, max_length=500, pattern=r"^[A-Za-z0-9:_\-]+$")):
+        try:
+            served = downloads.serve(token=token, viewer=request.auth)
+        except downloads.DownloadRefusedError as error:
+            raise ApiError(error.status, str(error), code="download_refused") from error
+        response = HttpResponse(served.content, content_type=served.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{served.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @router.get(
         "/account/me",

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
 from reportlab.pdfgen.canvas import Canvas
 
 from shop import entitlements
@@ -37,11 +38,15 @@ class DownloadGrant:
     order_id: int | None
 
 
-def url_for(*, user, product_file: ProductFile, order: Order | None) -> str:
-    token = signing.TimestampSigner(salt=SALT).sign_object(
+def token_for(*, user, product_file: ProductFile, order: Order | None) -> str:
+    """A signed, expiring token naming the buyer, the file and the order (the web and API links carry it)."""
+    return signing.TimestampSigner(salt=SALT).sign_object(
         {"u": user.pk, "f": product_file.pk, "o": order.pk if order else None}
     )
-    return reverse("shop:download", kwargs={"token": token})
+
+
+def url_for(*, user, product_file: ProductFile, order: Order | None) -> str:
+    return reverse("shop:download", kwargs={"token": token_for(user=user, product_file=product_file, order=order)})
 
 
 def read_token(*, token: str) -> DownloadGrant:
@@ -117,7 +122,15 @@ def serve(*, token: str, viewer, browser_key: str = "") -> ServedFile:
     content_type = "application/octet-stream"
     if product_file.format == ProductFile.Format.PDF:
         reference = f"Order {order.number}" if order else "Personal copy"
-        content = stamp_pdf(content=content, line=f"Licensed to {user.email} · {reference} · Please do not share.")
+        try:
+            content = stamp_pdf(content=content, line=f"Licensed to {user.email} · {reference} · Please do not share.")
+        except PyPdfError as error:
+            # An unreadable upload is our fault, not the buyer's: say so plainly and tell the logs.
+            logger.exception("Could not stamp a guide file", extra={"product_file_id": product_file.pk})
+            raise DownloadRefusedError(
+                "This file cannot be prepared for download right now. We have been told; please try again later.",
+                status=503,
+            ) from error
         content_type = "application/pdf"
     elif product_file.format == ProductFile.Format.EPUB:
         content_type = "application/epub+zip"

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from wagtail.models import Page
 
 from shop import downloads, entitlements
@@ -14,7 +15,11 @@ from shop.models import Entitlement, Product, ProductFile
 class LibraryFile:
     title: str
     format: str
-    url: str
+    token: str
+
+    @property
+    def url(self) -> str:
+        return reverse("shop:download", kwargs={"token": self.token})
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,7 @@ def items_for(user) -> list[LibraryItem]:
                 LibraryFile(
                     title=f.title,
                     format=f.get_format_display(),
-                    url=downloads.url_for(user=user, product_file=f, order=order),
+                    token=downloads.token_for(user=user, product_file=f, order=order),
                 )
                 for f in product.files.all()
             ]

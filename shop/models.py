@@ -123,7 +123,9 @@ class Order(models.Model):
     delivery_consent_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the buyer ticked, on our buy page, that delivery starts now and ends the 14-day withdrawal right.",
+        help_text=(
+            "When the buyer ticked, on our buy page, that delivery starts now and ends the 14-day withdrawal right."
+        ),
     )
     browser_key = models.CharField(max_length=64, blank=True, help_text="Identifies the browser that started it.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,7 +1,11 @@
 """/api/ catalogue, checkout, order status, library and who-am-I: outcomes, bad input and other users' data."""
 
+import io
+
 import pytest
 from django.core.files.base import ContentFile
+from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
 
 from shop.models import Order, ProductFile
 from tests.api.conftest import grant, session_token
@@ -48,18 +52,19 @@ def test_start_checkout_returns_the_order_and_where_to_pay(client, guide, demo_p
     buyer = UserFactory()
 
     response = client.post(
-        "/api/checkout", {"product": guide.slug}, content_type="application/json", headers=_auth(buyer)
+        "/api/checkout", {"product": guide.slug, "consent": True}, content_type="application/json", headers=_auth(buyer)
     )
 
     assert response.status_code == 201
     order = Order.objects.get(pk=response.json()["order_id"])
     assert (order.user, order.amount, order.status) == (buyer, 1900, "pending")
+    assert order.delivery_consent_at is not None
     assert response.json()["checkout_url"].startswith("http://testserver/shop/demo/checkout/")
 
 
 def test_repeating_a_checkout_token_returns_the_same_order(client, guide, demo_payments):
     buyer = UserFactory()
-    payload = {"product": guide.slug, "token": "attempt-1"}
+    payload = {"product": guide.slug, "token": "attempt-1", "consent": True}
 
     first = client.post("/api/checkout", payload, content_type="application/json", headers=_auth(buyer))
     second = client.post("/api/checkout", payload, content_type="application/json", headers=_auth(buyer))
@@ -71,13 +76,16 @@ def test_repeating_a_checkout_token_returns_the_same_order(client, guide, demo_p
 @pytest.mark.parametrize(
     "case",
     [
-        ({"product": "no-such-guide"}, 404, "not_found"),
-        ({"product": "stretching-guide", "price": 1}, 400, "bad_request"),
-        ({"product": "stretching-guide", "quantity": 2}, 400, "invalid"),
-        ({"product": "stretching-guide", "price": "1900"}, 400, "invalid"),
-        ({"product": "stretching-guide", "price": -5}, 400, "invalid"),
-        ({"product": "stretching-guide", "price": 10**30}, 400, "invalid"),
-        ({"product": ["stretching-guide"]}, 400, "invalid"),
+        ({"product": "no-such-guide", "consent": True}, 404, "not_found"),
+        ({"product": "stretching-guide", "consent": True, "price": 1}, 400, "bad_request"),
+        ({"product": "stretching-guide", "consent": True, "quantity": 2}, 400, "invalid"),
+        ({"product": "stretching-guide", "consent": True, "price": "1900"}, 400, "invalid"),
+        ({"product": "stretching-guide", "consent": True, "price": -5}, 400, "invalid"),
+        ({"product": "stretching-guide", "consent": True, "price": 10**30}, 400, "invalid"),
+        ({"product": ["stretching-guide"], "consent": True}, 400, "invalid"),
+        ({"product": "stretching-guide"}, 400, "invalid"),
+        ({"product": "stretching-guide", "consent": False}, 400, "invalid"),
+        ({"product": "stretching-guide", "consent": "yes"}, 400, "invalid"),
         ({}, 400, "invalid"),
     ],
 )
@@ -91,7 +99,7 @@ def test_bad_checkout_input_is_refused_and_nothing_is_ordered(client, guide, dem
 
 
 def test_checkout_needs_a_signed_in_caller(client, guide, demo_payments):
-    response = client.post("/api/checkout", {"product": guide.slug}, content_type="application/json")
+    response = client.post("/api/checkout", {"product": guide.slug, "consent": True}, content_type="application/json")
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
@@ -103,7 +111,7 @@ def test_browser_checkout_needs_the_csrf_token(guide, demo_payments):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(UserFactory())
 
-    response = browser.post("/api/checkout", {"product": guide.slug}, content_type="application/json")
+    response = browser.post("/api/checkout", {"product": guide.slug, "consent": True}, content_type="application/json")
 
     assert response.status_code == 403
     assert Order.objects.count() == 0
@@ -114,7 +122,7 @@ def test_owned_product_cannot_be_bought_again(client, guide, demo_payments):
     grant(buyer, guide)
 
     response = client.post(
-        "/api/checkout", {"product": guide.slug}, content_type="application/json", headers=_auth(buyer)
+        "/api/checkout", {"product": guide.slug, "consent": True}, content_type="application/json", headers=_auth(buyer)
     )
 
     assert response.status_code == 409
@@ -125,7 +133,10 @@ def test_checkout_with_payments_off_is_a_clear_503(client, guide, settings):
     settings.STRIPE_SECRET_KEY, settings.SHOP_DEMO = "", False
 
     response = client.post(
-        "/api/checkout", {"product": guide.slug}, content_type="application/json", headers=_auth(UserFactory())
+        "/api/checkout",
+        {"product": guide.slug, "consent": True},
+        content_type="application/json",
+        headers=_auth(UserFactory()),
     )
 
     assert response.status_code == 503
@@ -189,3 +200,57 @@ def test_responses_are_private_to_the_caller(client, guide):
 
     assert response["Cache-Control"] == "private, no-cache"
     assert "X-Session-Token" in response["Vary"]
+
+
+def _pdf() -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 720, "Chapter one: the pelvis")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_app_client_downloads_an_owned_pdf_stamped_with_its_email(client):
+    guide = ProductFactory(name="Pelvic torsion guide", slug="pelvic-torsion-guide")
+    ProductFile.objects.create(product=guide, title="Guide", format="pdf", file=ContentFile(_pdf(), name="g.pdf"))
+    buyer = UserFactory(email="reader@example.com")
+    grant(buyer, guide)
+    library = client.get("/api/library", headers=_auth(buyer)).json()
+    api_url = library["items"][0]["files"][0]["api_url"]
+
+    response = client.get(api_url, headers=_auth(buyer))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Chapter one" in text
+    assert "reader@example.com" in text
+
+
+def test_app_download_link_is_refused_to_another_account(client, guide):
+    buyer, stranger = UserFactory(), UserFactory()
+    grant(buyer, guide)
+    api_url = client.get("/api/library", headers=_auth(buyer)).json()["items"][0]["files"][0]["api_url"]
+
+    response = client.get(api_url, headers=_auth(stranger))
+
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "download_refused"
+    assert b"PK epub" not in response.content
+
+
+def test_unreadable_pdf_gets_a_clear_503_not_a_500(client):
+    guide = ProductFactory(name="Broken guide", slug="broken-guide")
+    ProductFile.objects.create(
+        product=guide, title="Broken", format="pdf", file=ContentFile(b"%PDF-1.4 not really", name="b.pdf")
+    )
+    buyer = UserFactory()
+    grant(buyer, guide)
+    api_url = client.get("/api/library", headers=_auth(buyer)).json()["items"][0]["files"][0]["api_url"]
+
+    response = client.get(api_url, headers=_auth(buyer))
+
+    assert response.status_code == 503
+    assert "cannot be prepared" in response.json()["error"]["message"]
