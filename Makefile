@@ -4,13 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export HOST PORT
+# Links in pages, feeds, e-mails and the API name the address `make run` serves on.
+WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
+export HOST PORT WAGTAILADMIN_BASE_URL
 
 .PHONY: run test install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py sync_site_address "$(WAGTAILADMIN_BASE_URL)"
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	bin/serve
 
