@@ -53,7 +53,7 @@ def for_course(*, user, course: CoursePage) -> dict:
         "course_access": course_access,
         "course_way_in": None
         if course_access.granted
-        else way_in(lesson_access=course_access, course=course, next_url=course.url or "/"),
+        else way_in(lesson_access=course_access, course=course, next_url=course.url or "/", whole_course=True),
         "lesson_count": len(lessons),
         "total_minutes": sum(lesson.duration_minutes for lesson in lessons),
     }
@@ -99,21 +99,30 @@ def buy_url(product) -> str:
     return getattr(product, "get_absolute_url", lambda: "")()
 
 
-def way_in(*, lesson_access: access.Access, course: CoursePage, next_url: str) -> WayIn:  # noqa: PLR0911 - one answer per reason
+def way_in(  # noqa: PLR0911 - one answer per reason
+    *, lesson_access: access.Access, course: CoursePage, next_url: str, whole_course: bool = False
+) -> WayIn:
+    """The reason in words and the next step, for one lesson or (on the course page) the whole course."""
     reason = lesson_access.reason
     product = lesson_access.product
     sign_in = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
+    price = f" ({product.price_display})" if product is not None else ""
     if reason == access.SIGN_IN_REQUIRED and product is None:
-        return WayIn(message="This lesson is part of a free course. Enter your e-mail to start it.", enrol_form=True)
-    if reason == access.SIGN_IN_REQUIRED:
+        return WayIn(message="This is a free course. Enter your e-mail to start it.", enrol_form=True)
+    if reason in (access.SIGN_IN_REQUIRED, access.NOT_PURCHASED):
+        opens = (
+            f"Every lesson opens once you buy {course.title}{price}."
+            if whole_course
+            else f"This lesson is part of {course.title}{price}: it opens once you buy the course."
+        )
+        if reason == access.NOT_PURCHASED:
+            return WayIn(message=opens, action="Buy the course", url=buy_url(product))
         return WayIn(
-            message=f"This lesson is part of {course.title}. Buy the course, or sign in if you already own it.",
+            message=f"{opens} Already bought it? Sign in with the e-mail you paid with.",
             action="Buy the course",
             url=buy_url(product),
             sign_in_url=sign_in,
         )
-    if reason == access.NOT_PURCHASED:
-        return WayIn(message=f"This lesson is part of {course.title}.", action="Buy the course", url=buy_url(product))
     if reason == access.DRIPPED and lesson_access.available_at is not None:
         when = formats.date_format(timezone.localtime(lesson_access.available_at), "j F")
         return WayIn(message=f"This lesson unlocks on {when}. Take the lessons before it in the meantime.")
