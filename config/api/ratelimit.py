@@ -57,6 +57,12 @@ def consume(*, scope: str, ident: str, rate: Rate, now: float | None = None) -> 
 
 
 def client_ip(request) -> str:
+    """The caller's address; behind our own proxy (BEHIND_PROXY=1) the one the proxy saw, not the proxy's."""
+    if settings.BEHIND_PROXY:
+        # The proxy appends the address it saw last, so the last entry is the one a client cannot forge.
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -45,6 +45,22 @@ def test_code_requests_are_rate_limited_with_retry_after(client, settings, stude
     assert answers[-1].json()["error"]["code"] == "rate_limited"
 
 
+def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(client, settings):
+    settings.BEHIND_PROXY = True
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "checkout": "1/h"}
+
+    def start(address):
+        return client.post(
+            "/api/checkout", {"product": "x"}, content_type="application/json", HTTP_X_FORWARDED_FOR=address
+        ).status_code
+
+    first_client, first_again, second_client = start("203.0.113.7"), start("203.0.113.7"), start("198.51.100.9")
+
+    assert first_again == 429
+    assert first_client != 429
+    assert second_client != 429
+
+
 def test_checkout_starts_are_rate_limited(client, settings, student):
     settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "checkout": "1/h"}
     headers = {"X-Session-Token": session_token(student)}
