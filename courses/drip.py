@@ -90,6 +90,7 @@ def send_due(*, now: datetime | None = None) -> int:
                 Enrolment.objects.get_or_create(
                     user=user, course=course, defaults={"source": Enrolment.PURCHASE, "enrolled_at": item.anchor}
                 )
+                unsubscribe_url = base_url + enrolment.unsubscribe_url(user=user, course=course)
                 sent = mail.send(
                     key=f"drip:{user.pk}:{lesson.pk}",
                     to=user.email,
@@ -100,7 +101,12 @@ def send_due(*, now: datetime | None = None) -> int:
                         "lesson_title": lesson.title,
                         "lesson_summary": lesson.summary,
                         "lesson_url": base_url + lesson.url,
-                        "unsubscribe_url": base_url + enrolment.unsubscribe_url(user=user, course=course),
+                        "unsubscribe_url": unsubscribe_url,
+                    },
+                    # Mail apps show their own unsubscribe button and POST to the link (RFC 8058).
+                    headers={
+                        "List-Unsubscribe": f"<{unsubscribe_url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                     },
                 )
         except IntegrityError:

@@ -239,6 +239,7 @@ class OutboxEmail(models.Model):
     subject = models.CharField(max_length=300)
     template = models.CharField(max_length=200)
     context = models.JSONField(default=dict)
+    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe.")
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)

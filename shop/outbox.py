@@ -19,14 +19,17 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)
 
 
-def enqueue_email(*, key: str, to: str, subject: str, template: str, context: dict) -> bool:
+def enqueue_email(
+    *, key: str, to: str, subject: str, template: str, context: dict, headers: dict[str, str] | None = None
+) -> bool:
     """Write the e-mail to the outbox (once per key) and send it after the caller's transaction commits.
 
     Returns False, writing nothing, when an e-mail with this key already exists.
     """
     with transaction.atomic():
         row, created = OutboxEmail.objects.get_or_create(
-            key=key, defaults={"to": to, "subject": subject, "template": template, "context": context}
+            key=key,
+            defaults={"to": to, "subject": subject, "template": template, "context": context, "headers": headers or {}},
         )
     if created:
         transaction.on_commit(lambda: _schedule(row.pk))
@@ -60,7 +63,7 @@ def render(row: OutboxEmail) -> EmailMultiAlternatives:
     context = {**row.context, "site_name": settings.WAGTAIL_SITE_NAME, "base_url": settings.WAGTAILADMIN_BASE_URL}
     text = render_to_string(f"{row.template}.txt", context)
     html = render_to_string(f"{row.template}.html", context)
-    message = EmailMultiAlternatives(subject=row.subject, body=text, to=[row.to])
+    message = EmailMultiAlternatives(subject=row.subject, body=text, to=[row.to], headers=row.headers or None)
     message.attach_alternative(html, "text/html")
     return message
 

@@ -6,6 +6,7 @@ from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from courses import drip, enrolment
@@ -141,3 +142,21 @@ def test_an_owner_who_unsubscribed_gets_no_drip_email(world, student):
 
     assert drip.send_due(now=timezone.now() + timedelta(days=7, minutes=1)) == 0
     assert not OutboxEmail.objects.exists()
+
+
+def test_drip_email_offers_one_click_unsubscribe_that_mail_apps_can_post(
+    client, world, student, django_capture_on_commit_callbacks
+):
+    _subscribed(student, world.free)
+    with django_capture_on_commit_callbacks(execute=True):
+        drip.send_due(now=timezone.now() + timedelta(days=2, minutes=1))
+    message = mail.outbox[0]
+    link = re.fullmatch(r"<(.+)>", message.extra_headers["List-Unsubscribe"]).group(1)
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "List-Unsubscribe" in message.message().as_string()
+
+    # A mail app posts without a session or CSRF token (RFC 8058).
+    response = Client(enforce_csrf_checks=True).post(link, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert Enrolment.objects.get(user=student, course=world.free).unsubscribed_at is not None
