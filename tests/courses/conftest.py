@@ -1,93 +1,19 @@
-"""Fixtures for the courses tests: a site with a paid course, a free course and their lessons."""
-
-from dataclasses import dataclass
+"""Fixtures for the courses tests: the shared world of courses and lessons, users, and race databases."""
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
-from wagtail.models import Page, Site
 
-from courses.models import CoursePage, LessonPage
-from shop import entitlements
-from shop.models import Product
-from tests.courses.factories import (
-    CourseIndexPageFactory,
-    CoursePageFactory,
-    CourseProductFactory,
-    LessonFileFactory,
-    LessonPageFactory,
-    UserFactory,
-    body,
-)
-from website.models import HomePage
+from tests.courses.factories import UserFactory
+from tests.courses.world import ACTOR, CANARY, World, build_world, grant, marker
 
-CANARY = "Zebra quartz lantern whispers beneath the marmalade orchard"
-ACTOR = entitlements.Actor.for_system()
-
-
-def marker(lesson: LessonPage) -> str:
-    """A sentence only the lesson's body contains: seeing it means the body was served."""
-    return f"Body marker for {lesson.slug}."
-
-
-@dataclass
-class World:
-    home: HomePage
-    product: Product
-    bundle: Product
-    paid: CoursePage
-    free: CoursePage
-    paid_preview: LessonPage
-    paid_lesson: LessonPage
-    paid_dripped: LessonPage
-    free_lesson: LessonPage
-    free_dripped: LessonPage
-
-
-def _lesson(course, slug, **kwargs) -> LessonPage:
-    sheet = LessonFileFactory(title=f"Sheet for {slug}")
-    extra = kwargs.pop("text", "")
-    lesson = LessonPageFactory(
-        parent=course,
-        slug=slug,
-        title=slug.replace("-", " ").title(),
-        body=body(text=f"Body marker for {slug}. {extra}", worksheet=sheet),
-        **kwargs,
-    )
-    return LessonPage.objects.get(pk=lesson.pk)
+__all__ = ["ACTOR", "CANARY", "World", "build_world", "grant", "marker"]
 
 
 @pytest.fixture
 def world(db) -> World:
     return build_world()
-
-
-def build_world() -> World:
-    """The courses, lessons and products every courses test starts from (also on a race test's file database)."""
-    root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="Home", slug="home-test"))
-    site = Site.objects.get(is_default_site=True)
-    site.root_page = home
-    site.save()
-    index = CourseIndexPageFactory(parent=home)
-    product = CourseProductFactory(slug="relieving-that-pain")
-    bundle = CourseProductFactory(slug="everything", name="Everything", kind=Product.Kind.BUNDLE)
-    bundle.includes.add(product)
-    paid = CoursePageFactory(parent=index, title="Relieving That Pain", slug="relieving-that-pain", product=product)
-    free = CoursePageFactory(parent=index, title="Intro to AIS", slug="intro-ais")
-    return World(
-        home=home,
-        product=product,
-        bundle=bundle,
-        paid=paid,
-        free=free,
-        paid_preview=_lesson(paid, "paid-preview", free_preview=True),
-        paid_lesson=_lesson(paid, "paid-lesson", text=CANARY),
-        paid_dripped=_lesson(paid, "paid-dripped", drip_days=7),
-        free_lesson=_lesson(free, "free-lesson"),
-        free_dripped=_lesson(free, "free-dripped", drip_days=2),
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -106,10 +32,6 @@ def student(db):
 @pytest.fixture
 def staff(db):
     return UserFactory(email="editor@example.com", is_staff=True)
-
-
-def grant(user, product):
-    entitlements.grant(user=user, product=product, actor=ACTOR, reason="test purchase")
 
 
 @pytest.fixture
