@@ -2,80 +2,8 @@
 
 import pytest
 
-from courses import enrolment
-from shop import entitlements
-from tests.api.conftest import ACTOR, grant, marker, session_token
-from tests.courses.factories import UserFactory
-
-
-def _anonymous(world, student):
-    return None, world.paid_lesson
-
-
-def _non_buyer(world, student):
-    return student, world.paid_lesson
-
-
-def _owner(world, student):
-    grant(student, world.product)
-    return student, world.paid_lesson
-
-
-def _bundle_owner(world, student):
-    grant(student, world.bundle)
-    return student, world.paid_lesson
-
-
-def _free_preview(world, student):
-    return None, world.paid_preview
-
-
-def _free_course(world, student):
-    enrolment.enrol(user=student, course=world.free, wants_email=False)
-    return student, world.free_lesson
-
-
-def _dripped(world, student):
-    grant(student, world.product)
-    return student, world.paid_dripped
-
-
-def _refunded(world, student):
-    grant(student, world.product)
-    entitlements.revoke(user=student, product=world.product, actor=ACTOR, reason="refund", refunded=True)
-    return student, world.paid_lesson
-
-
-def _disputed(world, student):
-    grant(student, world.product)
-    entitlements.suspend(user=student, product=world.product, actor=ACTOR, reason="dispute opened")
-    return student, world.paid_lesson
-
-
-def _restored(world, student):
-    grant(student, world.product)
-    entitlements.suspend(user=student, product=world.product, actor=ACTOR, reason="dispute opened")
-    entitlements.restore(user=student, product=world.product, actor=ACTOR, reason="dispute won")
-    return student, world.paid_lesson
-
-
-def _staff(world, student):
-    return UserFactory(email="editor@example.com", is_staff=True), world.paid_dripped
-
-
-TABLE = [
-    ("anonymous", _anonymous, False, "sign_in_required"),
-    ("signed-in non-buyer", _non_buyer, False, "not_purchased"),
-    ("owner", _owner, True, "owned"),
-    ("bundle owner", _bundle_owner, True, "owned"),
-    ("free preview", _free_preview, True, "preview"),
-    ("free course", _free_course, True, "free"),
-    ("dripped", _dripped, False, "dripped"),
-    ("refunded", _refunded, False, "refunded"),
-    ("disputed", _disputed, False, "disputed"),
-    ("restored", _restored, True, "owned"),
-    ("staff", _staff, True, "staff"),
-]
+from tests.api.conftest import grant, marker, session_token
+from tests.courses.access_states import IDS, TABLE
 
 
 def _outline_entry(client, lesson, headers):
@@ -85,7 +13,7 @@ def _outline_entry(client, lesson, headers):
     return next(item for item in lessons if item["id"] == lesson.pk)
 
 
-@pytest.mark.parametrize("row", TABLE, ids=[row[0] for row in TABLE])
+@pytest.mark.parametrize("row", TABLE, ids=IDS)
 @pytest.mark.parametrize("credentials", ["session", "token"])
 def test_page_v2_and_outline_agree(client, world, student, row, credentials):
     _, arrange, granted, reason = row
