@@ -2,8 +2,25 @@
 
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from config.models import LocalMail
+
+
+class ReadOnlyMailPolicy(ModelPermissionPolicy):
+    """Kept mail is a record of what the site sent: staff may read and clear it, never write or edit it."""
+
+    WRITES = frozenset({"add", "change"})
+
+    def user_has_permission(self, user, action):
+        return action not in self.WRITES and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action not in self.WRITES])
+
+
+register_permission_policy(LocalMail, ReadOnlyMailPolicy(LocalMail))
 
 
 class LocalMailViewSet(ModelViewSet):

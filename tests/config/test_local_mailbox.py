@@ -32,3 +32,21 @@ def test_staff_read_the_local_mailbox_in_the_admin(admin_client):
 
     assert response.status_code == 200
     assert "Sign-in code" in response.content.decode()
+
+
+def test_local_mailbox_is_read_only_in_the_admin(admin_client):
+    mail_row = LocalMail.objects.create(from_email="a@example.com", to="b@example.com", subject="Receipt")
+
+    add = admin_client.post(
+        "/admin/local_mailbox/new/", {"from_email": "x@example.com", "to": "y@example.com", "subject": "Forged"}
+    )
+    edit = admin_client.post(
+        f"/admin/local_mailbox/edit/{mail_row.pk}/", {"from_email": "x@example.com", "to": "y", "subject": "Changed"}
+    )
+    inspect = admin_client.get(f"/admin/local_mailbox/inspect/{mail_row.pk}/")
+
+    assert add.status_code != 200
+    assert edit.status_code != 200
+    assert list(LocalMail.objects.values_list("subject", flat=True)) == ["Receipt"]
+    assert inspect.status_code == 200
+    assert "Receipt" in inspect.content.decode()
