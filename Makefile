@@ -8,7 +8,7 @@ PORT ?= 8000
 WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT WAGTAILADMIN_BASE_URL
 
-.PHONY: run test install install-dev lint format lock clean
+.PHONY: run test e2e install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
@@ -17,8 +17,13 @@ run: install .env
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	bin/serve
 
+# The fast suite: functions, views through Django's test client, races on real databases.
 test: install-dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+
+# Outside-in: gunicorn on a free port (and Chromium where a person clicks), as people meet the site.
+e2e: install-dev
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,207 @@
+"""Outside-in tests: a real gunicorn on a free loopback port, serving the database the test arranges.
+
+`live_site` starts the server (production settings, DEBUG off) on a database the test process shares:
+on SQLite a file copied from one migrated template per test session, on PostgreSQL the test database
+itself. Arrange rows with the ORM or factories, walk in over HTTP with `live_site.client()` (a cookie-
+keeping `requests` session), then assert on what came back and on the rows and e-mails
+(`live_site.mail()`, the local mailbox the server writes to). `start_live_site(**env)` starts one with
+other environment variables (several workers, BEHIND_PROXY=1, STAFF_REQUIRE_2FA=1 and so on).
+"""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One migrated SQLite file per test session; each test gets a copy of it."""
+    if connection.vendor != "sqlite":
+        return None
+    path = tmp_path_factory.mktemp("e2e-template") / "template.sqlite3"
+    with django_db_blocker.unblock():
+        saved = connections.settings["default"]
+        original = connections["default"]
+        connections.settings["default"] = {**saved, "NAME": str(path)}
+        conn = connections.create_connection("default")
+        connections["default"] = conn
+        try:
+            call_command("migrate", verbosity=0)
+        finally:
+            conn.close()
+            connections.settings["default"] = saved
+            connections["default"] = original
+    return path
+
+
+@pytest.fixture
+def live_db(request, sqlite_template, django_db_blocker, tmp_path):
+    """The database this test and its server share; its URL for the server's DATABASE_URL."""
+    if sqlite_template is None:
+        request.getfixturevalue("transactional_db")
+        db = connection.settings_dict
+        yield f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        return
+    path = tmp_path / "site.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    with django_db_blocker.unblock():
+        saved = connections.settings["default"]
+        original = connections["default"]
+        connections.settings["default"] = {**saved, "NAME": str(path)}
+        conn = connections.create_connection("default")
+        connections["default"] = conn
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            conn.close()
+            connections.settings["default"] = saved
+            connections["default"] = original
+
+
+@dataclass
+class LiveSite:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+    clients: list = field(default_factory=list)
+
+    def client(self) -> requests.Session:
+        """A browser-like HTTP client: keeps cookies, never follows redirects unless asked."""
+        session = requests.Session()
+        session.headers["User-Agent"] = "backcare-e2e"
+        self.clients.append(session)
+        return session
+
+    def get(self, path: str, client: requests.Session | None = None, **kwargs) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", 30)
+        return (client or requests).get(self.url + path, **kwargs)
+
+    def post(self, path: str, client: requests.Session | None = None, **kwargs) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", 30)
+        return (client or requests).post(self.url + path, **kwargs)
+
+    def submit(self, client: requests.Session, path: str, data: dict, **kwargs) -> requests.Response:
+        """GET the page for its CSRF cookie and token, then POST the form to the same address."""
+        page = self.get(path, client)
+        token = csrf_token(page.text) or client.cookies.get("csrftoken", "")
+        headers = {"Referer": self.url + path, **kwargs.pop("headers", {})}
+        return self.post(path, client, data={"csrfmiddlewaretoken": token, **data}, headers=headers, **kwargs)
+
+    def mail(self):
+        """Every e-mail the server has sent so far (the local mailbox), oldest first."""
+        from config.models import LocalMail
+
+        return list(LocalMail.objects.order_by("pk"))
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def csrf_token(html: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return found.group(1) if found else ""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def start_live_site(live_db, tmp_path):
+    """Start gunicorn with extra environment variables; every server started is stopped by its pid."""
+    started: list[LiveSite] = []
+
+    def start(*, workers: int = 2, **extra_env) -> LiveSite:
+        port = _free_port()
+        run_dir = tmp_path / f"gunicorn-{port}"
+        run_dir.mkdir()
+        env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL"}}
+        env.update(
+            DJANGO_SETTINGS_MODULE="tests.e2e.server_settings",
+            ENV_FILE="",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            DATABASE_URL=live_db,
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
+            STATIC_ROOT=str(run_dir / "static"),
+            WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
+            E2E_CACHE_LOCATION=str(run_dir / "cache"),
+            STRIPE_API_BASE=str(settings.STRIPE_API_BASE),
+            STRIPE_SECRET_KEY=str(settings.STRIPE_SECRET_KEY),
+            STRIPE_WEBHOOK_SECRET=str(settings.STRIPE_WEBHOOK_SECRET),
+            STRIPE_MAX_NETWORK_RETRIES="0",
+            SHOP_DEMO="1" if settings.SHOP_DEMO else "0",
+        )
+        env.update({key: str(value) for key, value in extra_env.items()})
+        log_path = run_dir / "server.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    str(Path(sys.executable).with_name("gunicorn")),
+                    "config.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--no-control-socket",
+                    "--error-logfile",
+                    "-",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        site = LiveSite(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+        started.append(site)
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"gunicorn exited at start:\n{site.log()}")
+            try:
+                requests.get(site.url + "/healthz", timeout=10)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"gunicorn did not answer within a minute:\n{site.log()}")
+                time.sleep(0.1)
+        return site
+
+    yield start
+    for site in started:
+        for client in site.clients:
+            client.close()
+        if site.process.poll() is None:
+            site.process.send_signal(signal.SIGTERM)
+            try:
+                site.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                site.process.kill()
+                site.process.wait()
+
+
+@pytest.fixture
+def live_site(start_live_site) -> LiveSite:
+    """The site as a person reaches it: gunicorn, two workers, production settings."""
+    return start_live_site()
