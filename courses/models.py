@@ -256,7 +256,7 @@ class LessonPage(Page):
 
     @cached_property
     def course(self) -> CoursePage:
-        return CoursePage.objects.ancestor_of(self).select_related("instructor", "cover").get()
+        return CoursePage.objects.ancestor_of(self).select_related("instructor", "cover", "product").get()
 
     @property
     def search_summary(self) -> str:
@@ -292,12 +292,13 @@ class LessonPage(Page):
         return TemplateResponse(request, self.get_template(request), context)
 
     def get_context(self, request, *args, preview_access=None, **kwargs):
-        from courses import access, outline
+        from courses import outline
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.course
-        lesson_access = preview_access or access.access_for(user=request.user, lesson=self)
-        context.update(outline.for_lesson(user=request.user, lesson=self, course=course, lesson_access=lesson_access))
+        # The outline gathers the viewer's facts once and decides this lesson with them too.
+        context.update(
+            outline.for_lesson(user=request.user, lesson=self, course=self.course, lesson_access=preview_access)
+        )
         return context
 
     def serve(self, request, *args, **kwargs):
