@@ -34,5 +34,6 @@ urlpatterns = [
     path("courses/<courses_pk:course_id>/certificate.pdf", views.certificate_pdf, name="certificate"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("certificates/name/", views.certificate_name, name="certificate_name"),
     path("certificates/<str:code>/", views.verify_certificate, name="verify_certificate"),
 ]
