@@ -21,6 +21,7 @@ from wagtail.snippets.models import register_snippet
 from config.api.fields import SeoField, StructuredDataField
 from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
+from courses.page_forms import LessonPageForm
 from shop.api import ProductField
 
 
@@ -253,6 +254,7 @@ class LessonPage(Page):
     ]
     subpage_types = []
     template = "courses/lesson_page.html"
+    base_form_class = LessonPageForm
 
     @cached_property
     def course(self) -> CoursePage:

@@ -14,8 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from courses import access, certificates, dashboard, enrolment, files, progress
-from courses.blocks import file_ids_in
+from courses import access, certificates, dashboard, enrolment, files, progress, sharing
 from courses.forms import CertificateNameForm
 from courses.models import CoursePage, LessonFile, LessonPage
 
@@ -82,11 +81,14 @@ def undo_lesson(request, lesson_id: int):
 @require_GET
 def lesson_file(request, lesson_id: int, file_id: int, filename: str = ""):
     lesson = _live_lesson(lesson_id)
-    if file_id not in file_ids_in(lesson.body):
+    if file_id not in sharing.file_ids_in_raw(lesson.body):
         raise Http404("This lesson has no such file.")
-    lesson_access = access.access_for(user=request.user, lesson=lesson)
-    if not lesson_access.granted:
-        return _locked(request, lesson, lesson_access)
+    # A file that other lessons use too is served under the strictest of their rules, not this one's alone.
+    others = [other for other in sharing.lessons_using(file_id=file_id) if other.pk != lesson.pk]
+    for using in (lesson, *others):
+        lesson_access = access.access_for(user=request.user, lesson=using)
+        if not lesson_access.granted:
+            return _locked(request, using, lesson_access)
     return files.respond(request=request, lesson_file=get_object_or_404(LessonFile, pk=file_id))
 
 
