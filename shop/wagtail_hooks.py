@@ -2,6 +2,7 @@
 
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import TitleColumn
@@ -68,6 +69,16 @@ class LedgerViewSet(ModelViewSet):
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
         ]
+
+    @property
+    def url_finder_class(self):
+        # Wherever the admin links to a ledger row (usage lists, search), it opens the inspect page.
+        return type("_LedgerURLFinder", (InspectURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
+
+
+class InspectURLFinder(ModelAdminURLFinder):
+    def get_edit_url(self, instance):
+        return self.construct_edit_url(instance)
 
 
 for _ledger_model in (Order, Entitlement, EntitlementChange, StripeEvent):

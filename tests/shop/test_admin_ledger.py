@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
+from wagtail.admin.admin_url_finder import AdminURLFinder
 
 from shop import entitlements
 from shop.entitlements import Actor
@@ -84,6 +85,14 @@ def test_the_ledger_lists_and_inspect_pages_still_show_and_offer_no_changes(supe
     assert f"/admin/{model}/new/".encode() not in listing.content
     assert f"/admin/{model}/edit/".encode() not in listing.content
     assert f"/admin/{model}/inspect/".encode() in listing.content or model == "order"
+
+
+def test_links_to_ledger_rows_elsewhere_in_the_admin_open_the_inspect_page(superuser_client, buyer):
+    staff_user, _client = superuser_client
+    _buyer, _product, order = buyer
+
+    assert AdminURLFinder(staff_user).get_edit_url(order) == f"/admin/order/inspect/{order.pk}/"
+    assert AdminURLFinder().get_edit_url(order) == f"/admin/order/inspect/{order.pk}/"
 
 
 def test_the_orders_list_has_no_add_button_and_inspect_works(superuser_client, buyer):
