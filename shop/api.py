@@ -122,7 +122,7 @@ class OrderProductOut(Schema):
 class OrderOut(Schema):
     id: int
     number: str
-    status: Literal["pending", "paid", "failed", "expired"]
+    status: Literal["pending", "paid", "failed", "expired", "needs_refund"]
     product: OrderProductOut
     amount: int
     amount_paid: int | None
