@@ -193,14 +193,8 @@ ADMIN_CSP = {
     "frame-src": [CSP.SELF, *EMBED_FRAME_SOURCES],
     "form-action": [CSP.SELF],
 }
-# Swagger UI (from django-ninja's own static files) styles its widgets inline; its scripts stay 'self'.
-API_DOCS_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE], "form-action": [CSP.SELF]}
 # Path prefix → policy, first match wins (config.headers.SecurityHeadersMiddleware); the rest get SECURE_CSP.
-CSP_PATH_POLICIES = [
-    ("/admin/", ADMIN_CSP),
-    ("/api/docs", API_DOCS_CSP),
-    ("/_allauth/openapi.html", API_DOCS_CSP),
-]
+CSP_PATH_POLICIES = [("/admin/", ADMIN_CSP)]
 # Browser features no page uses are switched off; embedded players may still go full screen.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
@@ -214,8 +208,8 @@ PERMISSIONS_POLICY = {
     "payment": [],
     "usb": [],
 }
-# Swagger UI without a CDN: django-ninja's templates and static files serve /api/docs, and allauth's
-# own specification page uses the same files through a template of ours.
+# Swagger UI without a CDN and under the site's policy: django-ninja's templates and static files serve
+# /api/docs, and allauth's specification page uses the same files through a template of ours.
 INSTALLED_APPS.append("ninja")
 HEADLESS_SPECIFICATION_TEMPLATE_NAME = "config/allauth_openapi.html"
 _after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
