@@ -154,3 +154,26 @@ def test_api_answers_carry_the_headers_too(client, db):
 
     assert "Content-Security-Policy" in response.headers
     assert "Permissions-Policy" in response.headers
+
+
+def test_inline_code_checker_catches_what_the_policy_refuses():
+    bad = (
+        "<!doctype html><html lang='en'><head><title>t</title><style>p{}</style>"
+        "<script>alert(1)</script><script type='module'>x</script></head><body>"
+        "<p style='color:red' onclick='x()'>a</p><a href='javascript:void(0)'>b</a></body></html>"
+    )
+    good = (
+        "<!doctype html><html lang='en'><head><title>t</title><script src='/static/a.js'></script>"
+        "<script type='application/ld+json'>{}</script><script type='application/json' id='s'>{}</script>"
+        "</head><body><p class='x'>a</p></body></html>"
+    )
+
+    problems = "\n".join(inline_code_problems(bad))
+
+    assert "inline <script>: 'alert(1)'" in problems
+    assert "inline <script>: 'x'" in problems
+    assert "<style> element" in problems
+    assert "style attribute on <p>" in problems
+    assert "event handler onclick on <p>" in problems
+    assert "javascript: address in <a href>" in problems
+    assert inline_code_problems(good) == []

@@ -33,6 +33,7 @@ def test_public_pages_api_docs_and_admin_answer_with_their_policies(live_db, liv
     bundle = live_site.get("/static/ninja/swagger-ui-bundle.js")
     assert bundle.status_code == 200
     assert "SwaggerUIBundle" in bundle.text
+    assert "camera=()" in bundle.headers["Permissions-Policy"]  # static files too
 
     admin = live_site.get("/admin/login/")
     assert admin.status_code == 200
