@@ -316,7 +316,7 @@ def build_router() -> Router:
         url_name="download",
         openapi_extra={
             "responses": {
-                "200": {
+                200: {
                     "description": "The file, checked against the caller's access on every request.",
                     "content": {
                         "application/pdf": {"schema": {"type": "string", "format": "binary"}},
