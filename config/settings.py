@@ -229,6 +229,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Stephen O'Dwyer · Lower Back Pain Relief")
 # Editor accounts are made by an administrator, so allauth never verified their address.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_FORMS = {"activate_totp": "config.staff_2fa.ActivateTOTPForm"}
 # 1: the Wagtail admin opens only to staff who enrolled TOTP and passed it in this session.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
 ACCOUNT_LOGOUT_ON_GET = False

@@ -9,7 +9,9 @@ import logging
 
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import forms as totp_forms
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -28,10 +30,13 @@ def passed_second_factor(request, user) -> bool:
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
 
 
-def record_enrolment(sender, request, user, authenticator, **kwargs) -> None:
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
     """Enrolling TOTP checks a code from the new authenticator: that counts as passing it in this session."""
-    if request is not None and authenticator.type == Authenticator.Type.TOTP:
-        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
+
+    def clean_code(self) -> str:
+        code = super().clean_code()
+        record_authentication(context.request, self.user, "mfa", type=Authenticator.Type.TOTP, enrolled=True)
+        return code
 
 
 class StaffSecondFactorMiddleware:
