@@ -80,11 +80,20 @@ def end_sessions(user) -> int:
     return len(doomed)
 
 
-def close_to_strangers(user) -> None:
-    """End every session and token of the account and remove its password, so only the mailbox can open it."""
+def close_to_strangers(user, *, email: str) -> None:
+    """Leave the account openable only through this address's mailbox.
+
+    Every session and app token ends and the password goes. Whatever else whoever opened it added goes too:
+    other addresses (a code or password reset sent there would open it) and authenticator apps (which
+    would lock the address's owner out).
+    """
+    from allauth.mfa.models import Authenticator
+
     ended = end_sessions(user)
     user.set_unusable_password()
     user.save(update_fields=["password"])
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).delete()
+    Authenticator.objects.filter(user=user).delete()
     logger.warning(
         "Closed an account opened with an unverified address before attaching anything to it",
         extra={"user_id": user.pk, "sessions_ended": ended},
@@ -105,7 +114,7 @@ def user_for_email(email: str):
     if (user := _find(email)) is not None:
         if not is_staff(user) and was_used(user) and not has_verified_email(user=user, email=email):
             with transaction.atomic():
-                close_to_strangers(user)
+                close_to_strangers(user, email=email)
         return user
     user_model = get_user_model()
     try:

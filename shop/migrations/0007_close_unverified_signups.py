@@ -16,6 +16,7 @@ def close_unverified_used_accounts(apps, schema_editor):
     user_model = apps.get_model("auth", "User")
     email_address = apps.get_model("account", "EmailAddress")
     session_model = apps.get_model("sessions", "Session")
+    authenticator = apps.get_model("mfa", "Authenticator")
     verified = email_address.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True)
     editor = Q(groups__permissions__codename="access_admin") | Q(user_permissions__codename="access_admin")
     doomed = (
@@ -38,6 +39,9 @@ def close_unverified_used_accounts(apps, schema_editor):
     for user in user_model.objects.filter(pk__in=[int(pk) for pk in doomed_ids]):
         user.password = make_password(None)
         user.save(update_fields=["password"])
+        # Addresses and authenticator apps the opener added would let them back in or lock the owner out.
+        email_address.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+        authenticator.objects.filter(user=user).delete()
 
 
 class Migration(migrations.Migration):
@@ -46,6 +50,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("account", "0009_emailaddress_unique_primary_email"),
         ("sessions", "0001_initial"),
+        ("mfa", "0003_authenticator_type_uniq"),
         ("wagtailadmin", "0001_create_admin_access_permissions"),
     ]
 

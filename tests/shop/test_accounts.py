@@ -2,6 +2,7 @@
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
@@ -110,3 +111,14 @@ def test_a_staff_account_is_never_closed_by_a_purchase():
     editor.refresh_from_db()
     assert editor.check_password("editor-password")
     assert Session.objects.filter(session_key=session).exists()
+
+
+def test_a_closed_account_loses_the_openers_other_addresses_and_authenticators():
+    squatter = _pre_registered("victim@example.com")
+    EmailAddress.objects.create(user=squatter, email="squatter@example.net", verified=True, primary=False)
+    Authenticator.objects.create(user=squatter, type=Authenticator.Type.TOTP, data={"secret": "x"})
+
+    user_for_email("victim@example.com")
+
+    assert list(EmailAddress.objects.filter(user=squatter).values_list("email", flat=True)) == ["victim@example.com"]
+    assert not Authenticator.objects.filter(user=squatter).exists()

@@ -39,6 +39,8 @@ def test_only_used_unverified_customer_accounts_are_closed():
     _untouched, untouched_session = _account("buyer@example.com", verified=False, used=False)
     editor, editor_session = _account("editor@example.com", verified=False, used=True, is_staff=True)
 
+    EmailAddress.objects.create(user=squatted, email="squatter@example.net", verified=True)
+
     migration.close_unverified_used_accounts(apps, None)
 
     for user in (squatted, owner, editor):
@@ -49,3 +51,4 @@ def test_only_used_unverified_customer_accounts_are_closed():
     remaining = set(Session.objects.values_list("session_key", flat=True))
     assert remaining == {owner_session, untouched_session, editor_session}
     assert squatted_session not in remaining
+    assert list(squatted.emailaddress_set.values_list("email", flat=True)) == ["victim@example.com"]
