@@ -437,7 +437,7 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
                 return 200, {"status": "enrolled", "first_lesson": _lesson_ref(first, request)}
             if not payload.email:
                 raise ApiError(400, "Give an e-mail address, or sign in first.", fields=[_field_email()])
-            enrolment.request_enrolment(email=payload.email, course=course, base_url=request.build_absolute_uri("/"))
+            enrolment.request_enrolment(email=payload.email, course=course)
         except enrolment.NotFreeCourseError as error:
             raise ApiError(409, "This course is sold, not enrolled in for free.", code="not_free") from error
         except DjangoValidationError as error:

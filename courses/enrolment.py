@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -32,6 +33,10 @@ class InvalidLinkError(Exception):
     """A confirmation or unsubscribe link that was tampered with, has expired or names nothing we know."""
 
 
+class LinkUsedError(InvalidLinkError):
+    """A confirmation link that was already pressed (each works once)."""
+
+
 class NotFreeCourseError(Exception):
     """Only free courses take an e-mail sign-up; paid ones are bought."""
 
@@ -42,6 +47,7 @@ class Confirmation:
     enrolment: Enrolment
     course: CoursePage
     created: bool
+    may_sign_in: bool
 
 
 def normalise_email(email: str) -> str:
@@ -51,8 +57,9 @@ def normalise_email(email: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def optin_token(*, email: str, course: CoursePage) -> str:
-    return signing.dumps({"email": email, "course": course.pk}, salt=OPTIN_SALT, compress=True)
+def optin_token(*, email: str, course: CoursePage, now: datetime | None = None) -> str:
+    issued = int((now or timezone.now()).timestamp() * 1000)
+    return signing.dumps({"email": email, "course": course.pk, "at": issued}, salt=OPTIN_SALT, compress=True)
 
 
 def unsubscribe_token(*, user, course: CoursePage) -> str:
@@ -63,8 +70,10 @@ def unsubscribe_url(*, user, course: CoursePage) -> str:
     return reverse("courses:unsubscribe", args=[unsubscribe_token(user=user, course=course)])
 
 
-def request_enrolment(*, email: str, course: CoursePage, base_url: str) -> bool:
+def request_enrolment(*, email: str, course: CoursePage) -> bool:
     """Send the double opt-in e-mail; False when one went to this address for this course a moment ago.
+
+    The link names the configured site address (WAGTAILADMIN_BASE_URL), never the request's Host.
 
     Raises ValidationError for a malformed address and NotFreeCourseError for a paid course.
     """
@@ -74,7 +83,7 @@ def request_enrolment(*, email: str, course: CoursePage, base_url: str) -> bool:
     if not cache.add(f"courses:optin:{course.pk}:{email.lower()}", 1, RESEND_INTERVAL):
         return False
     token = optin_token(email=email, course=course)
-    link = base_url.rstrip("/") + reverse("courses:confirm", args=[token])
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("courses:confirm", args=[token])
     sent = mail.send(
         key=f"optin:{course.pk}:{hashlib.sha256(token.encode()).hexdigest()[:32]}",
         to=email,
@@ -86,36 +95,58 @@ def request_enrolment(*, email: str, course: CoursePage, base_url: str) -> bool:
     return sent
 
 
-def read_optin(*, token: str) -> tuple[str, CoursePage]:
+def _read(token: str) -> tuple[str, CoursePage, int]:
     try:
         payload = signing.loads(token, salt=OPTIN_SALT, max_age=OPTIN_MAX_AGE)
         email = normalise_email(payload["email"])
         course = CoursePage.objects.live().get(pk=int(payload["course"]))
+        issued = int(payload["at"])
     except (signing.BadSignature, ValidationError, KeyError, TypeError, ValueError, CoursePage.DoesNotExist) as exc:
         raise InvalidLinkError from exc
     if not course.is_free:
         raise InvalidLinkError
+    return email, course, issued
+
+
+def read_optin(*, token: str) -> tuple[str, CoursePage]:
+    email, course, _ = _read(token)
     return email, course
 
 
-def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
-    """The student pressed Continue: find or create their account, enrol them, record their consent."""
+def _may_sign_in(user) -> bool:
+    """A link proves the mailbox only: it opens a fresh student account, never an editor's or a buyer's."""
+    from allauth.mfa.utils import is_mfa_enabled
+
     from shop import accounts
 
-    email, course = read_optin(token=token)
+    return not (accounts.is_staff(user) or accounts.has_purchases(user) or is_mfa_enabled(user))
+
+
+def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
+    """The student pressed Continue: find or create their account, enrol them, record their consent.
+
+    Each link works once: pressing it records consent at a time later than the link was issued, and a
+    link issued before the latest consent is refused (LinkUsedError). The address counts as verified.
+    """
+    from shop import accounts
+
+    email, course, issued = _read(token)
     now = now or timezone.now()
     with transaction.atomic():
         user = accounts.user_for_email(email)
         enrolment, created = Enrolment.objects.select_for_update().get_or_create(
             user=user, course=course, defaults={"source": Enrolment.FREE, "enrolled_at": now}
         )
+        if not created and enrolment.consent_at is not None and enrolment.consent_at.timestamp() * 1000 >= issued:
+            raise LinkUsedError
+        accounts.mark_verified(user=user, email=email)
         # Confirming again renews consent; the drip clock keeps its original start.
         enrolment.consent_at = now
         enrolment.consent_text = CONSENT_TEXT
         enrolment.unsubscribed_at = None
         enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at"])
     logger.info("Free course enrolment confirmed", extra={"course": course.pk, "user": user.pk, "new": created})
-    return Confirmation(user=user, enrolment=enrolment, course=course, created=created)
+    return Confirmation(user=user, enrolment=enrolment, course=course, created=created, may_sign_in=_may_sign_in(user))
 
 
 def enrol(*, user, course: CoursePage, wants_email: bool, now: datetime | None = None) -> Enrolment:

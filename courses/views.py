@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from courses import access, certificates, dashboard, enrolment, files, progress, sharing
 from courses.forms import CertificateNameForm
 from courses.models import CoursePage, LessonFile, LessonPage
+from shop import accounts
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def enrol(request, course_id: int):
         return HttpResponseRedirect(_first_lesson_url(course))
     email = request.POST.get("email", "")
     try:
-        enrolment.request_enrolment(email=email, course=course, base_url=request.build_absolute_uri("/"))
+        enrolment.request_enrolment(email=email, course=course)
     except ValidationError:
         context = {"course": course, "email": email[:254], "error": "Please enter a valid e-mail address."}
         return render(request, "courses/enrol_form.html", context, status=400)
@@ -131,12 +132,20 @@ def confirm(request, token: str):
     if request.method == "GET":
         # Mail scanners open links: only the Continue button (a POST) enrols and signs in.
         return render(request, "courses/confirm.html", {"course": course, "email": email, "token": token})
-    confirmation = enrolment.confirm(token=token)
+    try:
+        confirmation = enrolment.confirm(token=token)
+    except enrolment.LinkUsedError:
+        return render(request, "courses/link_used.html", {"course": course}, status=410)
+    except enrolment.InvalidLinkError:
+        return render(request, "courses/link_invalid.html", {"free_courses": _free_courses()}, status=400)
     user = confirmation.user
-    if access.is_staff(user):
-        # An e-mail link never opens an editor's account; editors sign in with their password.
-        return render(request, "courses/confirmed_staff.html", {"course": course})
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    signed_in_already = request.user.is_authenticated and request.user.pk == user.pk
+    if not (signed_in_already or confirmation.may_sign_in):
+        # A link proves the mailbox only: editors and buyers sign in with their password or a fresh code.
+        context = {"course": course, "editor": accounts.is_staff(user)}
+        return render(request, "courses/confirmed_sign_in.html", context)
+    if not signed_in_already:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return HttpResponseRedirect(_first_lesson_url(course))
 
 

@@ -1,13 +1,19 @@
 """The free course funnel (courses/enrolment.py and its views): double opt-in, consent, unsubscribe."""
 
 import re
+from datetime import timedelta
 
+from django.contrib.auth import SESSION_KEY
 from django.core import mail, signing
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import enrolment
 from courses.models import Enrolment
+from shop import accounts
 from shop.models import OutboxEmail
+from tests.courses.world import grant
 
 
 def _confirm_link(message) -> str:
@@ -145,3 +151,62 @@ def test_an_editor_address_is_enrolled_but_never_signed_in_by_link(client, world
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert Enrolment.objects.filter(user=staff).exists()
+
+
+def test_a_confirmation_link_works_once(client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("courses:enrol", args=[world.free.pk]), {"email": "new@example.com"})
+    link = _confirm_link(mail.outbox[0])
+    client.post(link)
+    stranger = Client()
+
+    again = stranger.post(link)
+
+    assert again.status_code == 410
+    assert "already used" in again.content.decode()
+    assert SESSION_KEY not in stranger.session
+    assert Enrolment.objects.count() == 1
+
+
+def test_an_older_link_dies_once_a_newer_one_was_pressed(client, world):
+    old = enrolment.optin_token(email="new@example.com", course=world.free, now=timezone.now() - timedelta(hours=1))
+    new = enrolment.optin_token(email="new@example.com", course=world.free)
+    client.post(reverse("courses:confirm", args=[new]))
+
+    response = Client().post(reverse("courses:confirm", args=[old]))
+
+    assert response.status_code == 410
+
+
+def test_the_link_confirms_a_buyer_but_does_not_sign_them_in(client, world, student):
+    grant(student, world.product)
+    token = enrolment.optin_token(email=student.email, course=world.free)
+
+    response = client.post(reverse("courses:confirm", args=[token]))
+
+    assert response.status_code == 200
+    assert "Sign in with a one-time code" in response.content.decode()
+    assert SESSION_KEY not in client.session
+    assert Enrolment.objects.filter(user=student, course=world.free, consent_at__isnull=False).exists()
+
+
+def test_pressing_continue_verifies_the_address(client, world):
+    token = enrolment.optin_token(email="new@example.com", course=world.free)
+
+    client.post(reverse("courses:confirm", args=[token]))
+
+    user = Enrolment.objects.get().user
+    assert accounts.has_verified_email(user=user, email="new@example.com")
+
+
+def test_the_confirmation_link_names_the_configured_site_not_the_request_host(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("courses:enrol", args=[world.free.pk]), {"email": "new@example.com"}, HTTP_HOST="localhost:6666"
+        )
+
+    [message] = mail.outbox
+    assert "http://testserver/learn/confirm/" in message.body
+    assert "6666" not in message.body

@@ -1,8 +1,13 @@
 """shop.accounts: one account per e-mail address."""
 
 import pytest
-from django.contrib.auth import get_user_model
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from shop.accounts import user_for_email
 from tests.shop.factories import UserFactory
@@ -35,3 +40,85 @@ def test_invalid_address_is_refused():
     with pytest.raises(ValidationError):
         user_for_email("not-an-address")
     assert get_user_model().objects.count() == 0
+
+
+def _session_for(user) -> str:
+    """A signed-in browser session or headless app token of this user (both are Django sessions)."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def _pre_registered(email: str):
+    """An account someone opened with this address through the old open sign-up: a password, signed in, unverified."""
+    user = UserFactory(email=email, username="squatter")
+    user.set_password("attacker-knows-this")
+    user.last_login = timezone.now()
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+    return user
+
+
+def test_a_used_unverified_account_is_signed_out_everywhere_and_loses_its_password():
+    squatter = _pre_registered("victim@example.com")
+    browser, app = _session_for(squatter), _session_for(squatter)
+    someone_else = _session_for(UserFactory())
+
+    user = user_for_email("Victim@example.com")
+
+    user.refresh_from_db()
+    assert user == squatter
+    assert not user.has_usable_password()
+    assert not Session.objects.filter(session_key__in=[browser, app]).exists()
+    assert Session.objects.filter(session_key=someone_else).exists()
+
+
+def test_an_account_whose_address_was_verified_is_used_as_it_is():
+    owner = UserFactory(email="owner@example.com")
+    owner.set_password("owners-password")
+    owner.last_login = timezone.now()
+    owner.save()
+    EmailAddress.objects.create(user=owner, email="owner@example.com", verified=True, primary=True)
+    session = _session_for(owner)
+
+    assert user_for_email("owner@example.com") == owner
+
+    owner.refresh_from_db()
+    assert owner.check_password("owners-password")
+    assert Session.objects.filter(session_key=session).exists()
+
+
+def test_an_account_nobody_used_yet_is_used_as_it_is():
+    first = user_for_email("fresh@example.com")
+    session = _session_for(first)
+
+    assert user_for_email("fresh@example.com") == first
+    assert Session.objects.filter(session_key=session).exists()
+
+
+def test_a_staff_account_is_never_closed_by_a_purchase():
+    editor = UserFactory(email="editor@example.com", is_staff=True)
+    editor.set_password("editor-password")
+    editor.last_login = timezone.now()
+    editor.save()
+    session = _session_for(editor)
+
+    assert user_for_email("editor@example.com") == editor
+
+    editor.refresh_from_db()
+    assert editor.check_password("editor-password")
+    assert Session.objects.filter(session_key=session).exists()
+
+
+def test_a_closed_account_loses_the_openers_other_addresses_and_authenticators():
+    squatter = _pre_registered("victim@example.com")
+    EmailAddress.objects.create(user=squatter, email="squatter@example.net", verified=True, primary=False)
+    Authenticator.objects.create(user=squatter, type=Authenticator.Type.TOTP, data={"secret": "x"})
+
+    user_for_email("victim@example.com")
+
+    assert list(EmailAddress.objects.filter(user=squatter).values_list("email", flat=True)) == ["victim@example.com"]
+    assert not Authenticator.objects.filter(user=squatter).exists()
