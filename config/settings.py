@@ -188,7 +188,8 @@ SCHEDULED_COMMANDS = [
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="Stephen O'Dwyer · Lower Back Pain Relief")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, handed only the words of a query (config/search.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "config.search"}}
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
