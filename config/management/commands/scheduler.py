@@ -11,8 +11,9 @@ from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
-# Seconds a running command may take to finish after SIGTERM/SIGINT before it is interrupted. Every scheduled
-# command is safe to cut short: each works in transactions and the next run picks up what is left.
+# Seconds a running command may take to finish after SIGTERM/SIGINT before it is interrupted. The scheduled
+# commands work in transactions or claim rows with a lease, so the next run picks up what was cut short (an
+# outbox e-mail cut between sending and marking sent goes again when its claim expires, as after a SIGKILL).
 GRACE_SECONDS = 2
 
 
