@@ -41,15 +41,16 @@ class Command(BaseCommand):
         def on_alarm(signum, frame):
             raise Stopped
 
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, on_stop)
-        signal.signal(signal.SIGALRM, on_alarm)
+        handlers = {signal.SIGINT: on_stop, signal.SIGTERM: on_stop, signal.SIGALRM: on_alarm}
+        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
         try:
             self.loop(stop=stop, once=once)
         except Stopped:
             return
         finally:
             signal.alarm(0)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def loop(self, *, stop, once):
         next_run = {name: 0.0 for name, _args, _every in settings.SCHEDULED_COMMANDS}
