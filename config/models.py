@@ -1,4 +1,4 @@
-"""The local mailbox: e-mail kept on this machine instead of sent (embedded mode)."""
+"""The local mailbox (e-mail kept on this machine), rate-limit counters and the shared cache's table."""
 
 from django.db import models
 
@@ -20,3 +20,37 @@ class LocalMail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to.replace(chr(10), ', ')}"
+
+
+class RateLimitCounter(models.Model):
+    """Attempts of one caller in one fixed window of one limit (config.api.ratelimit counts them).
+
+    The count only grows through `UPDATE ... SET count = count + 1`, which the database applies atomically,
+    so every worker of an install shares one exact count.
+    """
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache (`CACHE_URL=dbcache://django_cache`, the default).
+
+    Declared here so `migrate` creates it everywhere (make run, tests, deploys) with the columns
+    `createcachetable` would give it; only the cache backend reads and writes it.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "django_cache"
+        verbose_name_plural = "cache entries"
+
+    def __str__(self):
+        return self.cache_key

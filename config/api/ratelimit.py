@@ -1,21 +1,32 @@
-"""Rate limits for sign-in, code requests and checkout starts: counters in Django's cache, 429 with Retry-After."""
+"""Rate limits for sign-in, code requests, checkout starts and the HTML forms that guess or send: 429 with Retry-After.
+
+Counters live in the database (config.models.RateLimitCounter), incremented atomically, so every worker of
+an install shares one exact count whatever the cache is. The caller is the address `client_ip` finds, the
+same one django-allauth's own limits use (both follow TRUSTED_PROXY_COUNT).
+"""
 
 import hashlib
+import ipaddress
 import json
 import logging
 import math
 import re
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.shortcuts import render
 
 from config.api import errors
+from config.models import RateLimitCounter
 
 logger = logging.getLogger(__name__)
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MESSAGE = "Too many attempts. Wait a little and try again."
 
 
 @dataclass(frozen=True)
@@ -34,36 +45,59 @@ def rate_for(scope: str) -> Rate | None:
     return Rate.parse(text) if text else None
 
 
+def _count(*, key: str, expires_at: datetime, now: datetime) -> int:
+    """Add one to the counter named `key` and return its new value, exactly, under any number of workers."""
+    counters = RateLimitCounter.objects.filter(key=key)
+    with transaction.atomic():
+        # The UPDATE holds the row until commit, so the read below sees this request's own increment.
+        if not counters.update(count=F("count") + 1):
+            RateLimitCounter.objects.filter(expires_at__lt=now).delete()
+            try:
+                with transaction.atomic():
+                    RateLimitCounter.objects.create(key=key, count=1, expires_at=expires_at)
+            except IntegrityError:
+                # Another worker opened this window first: count on its row.
+                counters.update(count=F("count") + 1)
+        return counters.values_list("count", flat=True).get()
+
+
 def consume(*, scope: str, ident: str, rate: Rate, now: float | None = None) -> int | None:
     """Count one attempt; the seconds to wait when over the limit, else None.
 
-    Fixed windows keyed by scope and a hash of the identity; with CACHE_URL pointing at Redis every worker
-    shares the counters.
+    Fixed windows keyed by scope, a hash of the identity and the window's number.
     """
     now = time.time() if now is None else now
     window = int(now // rate.seconds)
+    window_end = (window + 1) * rate.seconds
     digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
-    key = f"api-ratelimit:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window expired between add and incr: this is the first attempt of the next one.
-        cache.add(key, 1, timeout=rate.seconds + 1)
-        count = 1
+    count = _count(
+        key=f"{scope}:{digest}:{rate.seconds}:{window}",
+        expires_at=datetime.fromtimestamp(window_end, tz=UTC),
+        now=datetime.fromtimestamp(now, tz=UTC),
+    )
     if count <= rate.amount:
         return None
-    return max(1, math.ceil((window + 1) * rate.seconds - now))
+    return max(1, math.ceil(window_end - now))
 
 
 def client_ip(request) -> str:
-    """The caller's address; behind our own proxy (BEHIND_PROXY=1) the one the proxy saw, not the proxy's."""
-    if settings.BEHIND_PROXY:
-        # The proxy appends the address it saw last, so the last entry is the one a client cannot forge.
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The caller's address: with TRUSTED_PROXY_COUNT = N, the Nth address from the right of X-Forwarded-For.
+
+    Each trusted proxy appends the address it saw, so the entries a client could forge are all to the left
+    of the one our outermost proxy wrote. django-allauth picks the same entry (ALLAUTH_TRUSTED_PROXY_COUNT).
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if count > 0 and forwarded:
+        # A shorter chain than configured (a proxy skipped): the leftmost entry is the furthest address known.
+        address = forwarded[-count] if len(forwarded) >= count else forwarded[0]
+    else:
+        address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return address[:100]
 
 
 def _email_in(request) -> str:
@@ -75,7 +109,27 @@ def _email_in(request) -> str:
     return email.strip().lower()[:254] if isinstance(email, str) else ""
 
 
-# (scope, path pattern) for the POSTs that are limited; the first match wins.
+def _email_in_form(request) -> str:
+    email = request.POST.get("email", "")
+    return email.strip().lower()[:254]
+
+
+def _wait(request, *, scope: str, email: str = "") -> int | None:
+    """Count this request against `scope` per client address (and per e-mail address when one is given)."""
+    rate = rate_for(scope)
+    if rate is None:
+        return None
+    idents = [f"ip:{client_ip(request)}"]
+    if email:
+        idents.append(f"email:{email}")
+    waits = [consume(scope=scope, ident=ident, rate=rate) for ident in idents]
+    wait = max((w for w in waits if w is not None), default=None)
+    if wait is not None:
+        logger.warning("Rate limit reached", extra={"scope": scope, "path": request.path_info})
+    return wait
+
+
+# API POSTs that are limited, as (scope, path pattern); the first match wins.
 LIMITED = [
     ("sign_in_code", re.compile(r"^/_allauth/(browser|app)/v1/auth/code/request$")),
     ("sign_in_code", re.compile(r"^/api/learning/courses/[^/]+/enrol$")),
@@ -83,30 +137,35 @@ LIMITED = [
     ("checkout", re.compile(r"^/api/checkout$")),
 ]
 
+# HTML forms that are limited, by the view that receives their POST (wherever it is mounted): the e-mail
+# enrolment form sends mail like a code request, the others take a password.
+LIMITED_FORM_VIEWS = {
+    "courses.views.enrol": "sign_in_code",
+    "wagtail.admin.views.account.LoginView": "login",
+    "django.contrib.auth.views.LoginView": "login",  # Wagtail's sign-in for login-restricted pages
+    "wagtail.views.authenticate_with_password": "login",
+    "wagtail.documents.views.serve.authenticate_with_password": "login",
+}
+
 
 def check(request) -> int | None:
-    """The seconds the caller must wait before this request is allowed, or None."""
+    """The seconds the caller must wait before this API request is allowed, or None."""
     if request.method != "POST":
         return None
     for scope, pattern in LIMITED:
-        if not pattern.match(request.path_info):
-            continue
-        rate = rate_for(scope)
-        if rate is None:
-            return None
-        idents = [f"ip:{client_ip(request)}"]
-        if scope == "sign_in_code" and (email := _email_in(request)):
-            idents.append(f"email:{email}")
-        waits = [consume(scope=scope, ident=ident, rate=rate) for ident in idents]
-        wait = max((w for w in waits if w is not None), default=None)
-        if wait is not None:
-            logger.warning("Rate limit reached", extra={"scope": scope, "path": request.path_info})
-        return wait
+        if pattern.match(request.path_info):
+            return _wait(request, scope=scope, email=_email_in(request) if scope == "sign_in_code" else "")
     return None
 
 
+def view_name(view_func) -> str:
+    view = getattr(view_func, "view_class", view_func)
+    return f"{view.__module__}.{view.__qualname__}"
+
+
 class RateLimitMiddleware:
-    """Answers 429 (the API's error shape, with Retry-After) before a limited request reaches its view."""
+    """Answers 429 with Retry-After before a limited request reaches its view: the API's error shape for the
+    API, a page for the HTML forms."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -114,7 +173,19 @@ class RateLimitMiddleware:
     def __call__(self, request):
         wait = check(request)
         if wait is not None:
-            return errors.respond(
-                429, "Too many attempts. Wait a little and try again.", headers={"Retry-After": str(wait)}
-            )
+            return errors.respond(429, MESSAGE, headers={"Retry-After": str(wait)})
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST":
+            return None
+        scope = LIMITED_FORM_VIEWS.get(view_name(view_func))
+        if scope is None:
+            return None
+        wait = _wait(request, scope=scope, email=_email_in_form(request) if scope == "sign_in_code" else "")
+        if wait is None:
+            return None
+        response = render(request, "429.html", {"retry_after": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        response["Cache-Control"] = "no-store"
+        return response

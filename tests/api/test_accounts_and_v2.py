@@ -45,8 +45,8 @@ def test_code_requests_are_rate_limited_with_retry_after(client, settings, stude
     assert answers[-1].json()["error"]["code"] == "rate_limited"
 
 
-def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(client, settings):
-    settings.BEHIND_PROXY = True
+def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(client, db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "checkout": "1/h"}
 
     def start(address):

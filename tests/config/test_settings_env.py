@@ -71,3 +71,30 @@ def test_deploy_check_warns_when_mail_would_stay_local(tmp_path):
 
     assert result.returncode == 1
     assert "config.W001" in result.stderr
+
+
+def _settings_value(expression: str, tmp_path, **env) -> str:
+    result = run_manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_trusted_proxy_count_follows_behind_proxy_and_drives_allauth(tmp_path):
+    expression = "settings.TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_PROXY_COUNT"
+
+    assert _settings_value(expression, tmp_path) == "0 0"
+    assert _settings_value(expression, tmp_path, BEHIND_PROXY="1") == "1 1"
+    assert _settings_value(expression, tmp_path, BEHIND_PROXY="1", TRUSTED_PROXY_COUNT="2") == "2 2"
+
+
+def test_the_default_cache_is_the_database_cache_every_worker_shares(tmp_path):
+    expression = "settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION']"
+
+    assert _settings_value(expression, tmp_path) == "django.core.cache.backends.db.DatabaseCache django_cache"

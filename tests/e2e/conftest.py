@@ -104,7 +104,6 @@ def start_live_site(live_db, tmp_path):
             PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
             STATIC_ROOT=str(run_dir / "static"),
             WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
-            E2E_CACHE_LOCATION=str(run_dir / "cache"),
             STRIPE_API_BASE=str(settings.STRIPE_API_BASE),
             STRIPE_SECRET_KEY=str(settings.STRIPE_SECRET_KEY),
             STRIPE_WEBHOOK_SECRET=str(settings.STRIPE_WEBHOOK_SECRET),

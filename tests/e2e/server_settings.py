@@ -5,8 +5,6 @@ CSRF); only what would make each test slow or leave the machine is swapped: task
 hash cheaply, and static files come from the source folders instead of a collected manifest.
 """
 
-import os
-
 from config.settings import *  # noqa: F403
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -18,11 +16,3 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
-# Each test's server gets its own file for anything that would otherwise be a fixed shared path.
-if os.environ.get("E2E_CACHE_LOCATION"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ["E2E_CACHE_LOCATION"],
-        }
-    }

@@ -50,7 +50,7 @@ def test_gunicorn_serves_hashed_static_files_with_far_future_cache(production_en
     hashed_css = manifest["paths"]["css/site.css"]
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{free_port}", "--workers", "1"],
+        [str(gunicorn), "config.wsgi", "--bind", f"127.0.0.1:{free_port}", "--workers", "1", "--no-control-socket"],
         cwd=ROOT,
         env=production_env,
         stdout=subprocess.DEVNULL,

@@ -11,6 +11,16 @@ from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
+# Seconds a running command may take to finish after SIGTERM/SIGINT before it is interrupted. The scheduled
+# commands work in transactions or claim rows with a lease, so the next run picks up what was cut short (an
+# outbox e-mail cut between sending and marking sent goes again when its claim expires, as after a SIGKILL).
+GRACE_SECONDS = 2
+
+
+class Stopped(BaseException):
+    """Raised inside a command still running GRACE_SECONDS after a stop signal (not an Exception: nothing
+    that catches errors may swallow it)."""
+
 
 class Command(BaseCommand):
     help = "Run the commands in settings.SCHEDULED_COMMANDS at their intervals until stopped."
@@ -18,15 +28,37 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run every scheduled command once, then exit.")
 
+    running = None
+
     def handle(self, *args, once=False, **options):
         stop = threading.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: stop.set())
 
+        def on_stop(signum, frame):
+            stop.set()
+            if self.running is not None:
+                signal.alarm(GRACE_SECONDS)
+
+        def on_alarm(signum, frame):
+            raise Stopped
+
+        handlers = {signal.SIGINT: on_stop, signal.SIGTERM: on_stop, signal.SIGALRM: on_alarm}
+        previous = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
+        try:
+            self.loop(stop=stop, once=once)
+        except Stopped:
+            return
+        finally:
+            signal.alarm(0)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def loop(self, *, stop, once):
         next_run = {name: 0.0 for name, _args, _every in settings.SCHEDULED_COMMANDS}
         while not stop.is_set():
             now = time.monotonic()
             for name, arguments, every in settings.SCHEDULED_COMMANDS:
+                if stop.is_set():
+                    return
                 if now >= next_run[name]:
                     next_run[name] = now + every
                     self.run(name, arguments)
@@ -36,10 +68,15 @@ class Command(BaseCommand):
 
     def run(self, name, arguments):
         close_old_connections()
+        self.running = name
         try:
             call_command(name, *arguments)
+        except Stopped:
+            logger.warning("Stopped while a scheduled command was still running", extra={"command": name})
+            raise
         except Exception:
             # One failing command must not stop the others; it is retried at its next interval.
             logger.exception("Scheduled command failed", extra={"command": name})
         finally:
+            self.running = None
             close_old_connections()
