@@ -50,6 +50,7 @@ def build_v2_router():
     from wagtail.images.api.v2.views import ImagesAPIViewSet
     from wagtail.models import Page
 
+    from config import privacy
     from courses.api import PRIVATE_FLAG, GatedField
     from website.models import AuthorProfile
 
@@ -131,6 +132,11 @@ def build_v2_router():
             return response
 
     class PagesEndpoint(Guarded, PagesAPIViewSet):
+        def get_base_queryset(self):
+            # Wagtail leaves out restricted sections but not aliases of their pages: list, detail and find
+            # all start from this queryset.
+            return privacy.visible(super().get_base_queryset(), request=self.request)
+
         @classmethod
         def get_urlpatterns(cls):
             from django.urls import path
