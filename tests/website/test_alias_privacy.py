@@ -172,3 +172,16 @@ def test_a_page_under_an_alias_of_a_private_section_is_private(client, site_tree
     assert privacy.restrictions_for(mirrored_article) == [restriction]
     assert client.get("/mirror/hip-flexor-stretches/").status_code == 302
     assert client.get("/mirror/").status_code == 302
+
+
+def test_every_page_type_of_the_project_follows_aliases_to_their_source_section():
+    """Wagtail's serving check asks the page type; one that forgot the mixin would serve private aliases."""
+    from wagtail.models import get_page_models
+
+    from config.privacy import AliasAwarePrivacyMixin
+
+    ours = [model for model in get_page_models() if not model.__module__.startswith("wagtail")]
+    missing = [model.__name__ for model in ours if not issubclass(model, AliasAwarePrivacyMixin)]
+
+    assert len(ours) >= 9
+    assert missing == []
