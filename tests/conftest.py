@@ -3,7 +3,16 @@
 import socket
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: row ids are reused after each test's rollback, so a rendition
+    (or site root path) one test cached would otherwise answer for another test's rows."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
