@@ -18,12 +18,14 @@ run: install .env
 	bin/serve
 
 # The fast suite: functions, views through Django's test client, races on real databases.
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: install-dev
-	$(VENV)/bin/pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e $(PYTEST_ARGS)
 
 # Outside-in: gunicorn on a free port (and Chromium where a person clicks), as people meet the site.
 e2e: install-dev
-	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
+from wagtail.embeds import oembed_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -158,6 +160,63 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # Wagtail's live preview shows the page in a same-origin frame, so DENY would break the editor.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (Django's own middleware). Public pages run no inline script or style at all,
+# so a cached page never needs a nonce; JSON-LD is data and runs under any policy.
+# Video embeds come from YouTube and Vimeo only: the embed finders and frame-src name the same providers.
+EMBED_FRAME_SOURCES = ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+WAGTAILEMBEDS_FINDERS = [
+    {
+        "class": "wagtail.embeds.finders.oembed",
+        "providers": [oembed_providers.youtube, oembed_providers.vimeo],
+    }
+]
+# Chrome applies form-action to the redirect after a POST too, and buying redirects to Stripe's page.
+STRIPE_CHECKOUT_ORIGIN = env.str("STRIPE_CHECKOUT_ORIGIN", default="https://checkout.stripe.com")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-src": EMBED_FRAME_SOURCES,
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+    "form-action": [CSP.SELF, STRIPE_CHECKOUT_ORIGIN],
+}
+# Wagtail's editor writes inline scripts and styles: the admin keeps every other limit.
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", "https:"],
+    "frame-src": [CSP.SELF, *EMBED_FRAME_SOURCES],
+    "form-action": [CSP.SELF],
+}
+# Path prefix → policy, first match wins (config.headers.SecurityHeadersMiddleware); the rest get SECURE_CSP.
+CSP_PATH_POLICIES = [("/admin/", ADMIN_CSP)]
+# Browser features no page uses are switched off; embedded players may still go full screen.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self", *EMBED_FRAME_SOURCES],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+# Swagger UI without a CDN and under the site's policy: django-ninja's templates and static files serve
+# /api/docs, and allauth's specification page uses the same files through a template of ours.
+INSTALLED_APPS.append("ninja")
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "config/allauth_openapi.html"
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.headers.SecurityHeadersMiddleware",
+]
 
 # E-mail. The default keeps every message in a local mailbox that staff read in the admin,
 # so nothing leaves the machine until production names a real backend.

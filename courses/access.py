@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from shop import entitlements
-
 if TYPE_CHECKING:
     from courses.models import CoursePage, LessonPage
 
@@ -61,35 +59,62 @@ def is_staff(user) -> bool:
     )
 
 
-def _product_states(*, user, product) -> list:
-    """The user's entitlement states for the product itself and for every bundle that includes it."""
+def _bundle_ids_including(product_id: int) -> set[int]:
+    """Every product that delivers `product_id`, bundles inside bundles too (itself included), in one query."""
     from shop.models import Product
 
-    products = [product, *Product.objects.filter(includes=product)]
-    states = (entitlements.state_for(user=user, product=candidate) for candidate in products)
-    return [state for state in states if state is not None]
+    edges = Product.includes.through.objects.values_list("from_product_id", "to_product_id")
+    including: dict[int, set[int]] = {}
+    for bundle_id, included_id in edges:
+        including.setdefault(included_id, set()).add(bundle_id)
+    found, pending = {product_id}, [product_id]
+    while pending:
+        for bundle_id in including.get(pending.pop(), ()):
+            if bundle_id not in found:
+                found.add(bundle_id)
+                pending.append(bundle_id)
+    return found
 
 
-def viewer_for(*, user, course: CoursePage) -> Viewer:
+def _purchase_facts(*, user, product_id: int) -> tuple[str | None, datetime | None]:
+    """(status, granted_at) for the product, directly or through any bundle: one or two queries in all."""
+    from shop.models import Entitlement
+
+    rows = list(Entitlement.objects.filter(user=user).values_list("product_id", "status", "granted_at"))
+    if any(row_product != product_id for row_product, _, _ in rows):
+        delivering = _bundle_ids_including(product_id)
+        rows = [row for row in rows if row[0] in delivering]
+    else:
+        rows = [row for row in rows if row[0] == product_id]
+    active = [granted_at for _, status, granted_at in rows if status == Entitlement.Status.ACTIVE]
+    if active:
+        return "active", min(active)
+    statuses = {status for _, status, _ in rows}
+    # Closed beats open-ended: a dispute in progress says so; otherwise a refund or revoke ended access.
+    return next((s for s in ("disputed", "refunded", "revoked") if s in statuses), None), None
+
+
+_UNKNOWN = object()
+
+
+def viewer_for(*, user, course: CoursePage, enrolment: Any = _UNKNOWN) -> Viewer:
+    """The facts about one person for one course. Gather them once per request and pass them on.
+
+    `enrolment` is the student's Enrolment row (or None) when the caller already has it; a free course
+    then needs no query of its own.
+    """
     if not user.is_authenticated:
         return Viewer()
     if is_staff(user):
         return Viewer(signed_in=True, staff=True)
     if course.is_free:
-        from courses.models import Enrolment
+        if enrolment is _UNKNOWN:
+            from courses.models import Enrolment
 
-        enrolled_at = Enrolment.objects.filter(user=user, course=course).values_list("enrolled_at", flat=True).first()
-        return Viewer(signed_in=True, enrolled_at=enrolled_at)
-    product = course.product
-    states = _product_states(user=user, product=product)
-    if product.pk in entitlements.product_ids_for(user):
-        active = [state.granted_at for state in states if state.status == "active"]
-        every = [state.granted_at for state in states if state.granted_at is not None]
-        return Viewer(signed_in=True, status="active", granted_at=min(active or every, default=None))
-    statuses = {state.status for state in states}
-    # Closed beats open-ended: a dispute in progress says so; otherwise a refund or revoke ended access.
-    status = next((s for s in ("disputed", "refunded", "revoked") if s in statuses), None)
-    return Viewer(signed_in=True, status=status)
+            enrolment = Enrolment.objects.filter(user=user, course=course).first()
+        return Viewer(signed_in=True, enrolled_at=enrolment.enrolled_at if enrolment is not None else None)
+    status, granted_at = _purchase_facts(user=user, product_id=course.product_id)
+    return Viewer(signed_in=True, status=status, granted_at=granted_at)
 
 
 def release_at(*, lesson: LessonPage, anchor: datetime | None) -> datetime | None:
@@ -130,20 +155,18 @@ def decide(*, lesson: LessonPage, course: CoursePage, viewer: Viewer, now: datet
     return Access(granted=True, reason=reason, product=product)
 
 
-def access_for(*, user, lesson: LessonPage, now: datetime | None = None) -> Access:
+def access_for(*, user, lesson: LessonPage, now: datetime | None = None, viewer: Viewer | None = None) -> Access:
     """May `user` see `lesson`'s body now? The one question every surface asks."""
     course = lesson.course
-    viewer = viewer_for(user=user, course=course)
+    viewer = viewer or viewer_for(user=user, course=course)
     return decide(lesson=lesson, course=course, viewer=viewer, now=now or timezone.now())
 
 
-def can_access(*, user, lesson: LessonPage, now: datetime | None = None) -> bool:
-    return access_for(user=user, lesson=lesson, now=now).granted
-
-
-def accesses_for(*, user, course: CoursePage, lessons=None, now: datetime | None = None) -> dict[int, Access]:
+def accesses_for(
+    *, user, course: CoursePage, lessons=None, now: datetime | None = None, viewer: Viewer | None = None
+) -> dict[int, Access]:
     """Access to every lesson of a course at once (outlines, dashboards, progress), keyed by lesson id."""
-    viewer = viewer_for(user=user, course=course)
+    viewer = viewer or viewer_for(user=user, course=course)
     now = now or timezone.now()
     lessons = course.lessons() if lessons is None else lessons
     return {lesson.pk: decide(lesson=lesson, course=course, viewer=viewer, now=now) for lesson in lessons}
@@ -152,9 +175,9 @@ def accesses_for(*, user, course: CoursePage, lessons=None, now: datetime | None
 _ANY_OPEN_LESSON = SimpleNamespace(free_preview=False, drip_days=None, release_at=None)
 
 
-def course_access_for(*, user, course: CoursePage, now: datetime | None = None) -> Access:
+def course_access_for(*, user, course: CoursePage, now: datetime | None = None, viewer: Viewer | None = None) -> Access:
     """Access to the course as a whole (an undripped, non-preview lesson): drives buy / enrol / continue."""
-    viewer = viewer_for(user=user, course=course)
+    viewer = viewer or viewer_for(user=user, course=course)
     return decide(lesson=_ANY_OPEN_LESSON, course=course, viewer=viewer, now=now or timezone.now())
 
 

@@ -42,8 +42,17 @@ def _cached(context, key, compute):
     return store[key]
 
 
+def _viewer(context, course) -> access.Viewer:
+    """The caller's facts for a course, gathered once per response however many of its lessons are listed."""
+    return _cached(context, ("viewer", course.pk), lambda: access.viewer_for(user=_user(context), course=course))
+
+
 def lesson_access(context, lesson) -> access.Access:
-    return _cached(context, ("lesson", lesson.pk), lambda: access.access_for(user=_user(context), lesson=lesson))
+    return _cached(
+        context,
+        ("lesson", lesson.pk),
+        lambda: access.access_for(user=_user(context), lesson=lesson, viewer=_viewer(context, lesson.course)),
+    )
 
 
 def product_summary(product, request=None) -> dict | None:
@@ -99,7 +108,9 @@ class CourseAccessField(GatedField):
         answer = _cached(
             self.context,
             ("course", course.pk),
-            lambda: access.course_access_for(user=_user(self.context), course=course),
+            lambda: access.course_access_for(
+                user=_user(self.context), course=course, viewer=_viewer(self.context, course)
+            ),
         )
         return access_representation(answer, self.context.get("request"))
 

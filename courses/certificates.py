@@ -2,15 +2,16 @@
 
 import io
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
-from courses.models import Certificate, CoursePage, Enrolment
+from courses.models import Certificate, CertificateName, CoursePage, Enrolment
 
 logger = logging.getLogger(__name__)
 
@@ -19,16 +20,26 @@ class NotCompleteError(Exception):
     """The student has not finished every required lesson yet."""
 
 
-def student_name(user) -> str:
-    return user.get_full_name().strip() or user.email or user.get_username()
+NAME_MAX_LENGTH = 80
+
+
+def looks_like_email(name: str) -> bool:
+    return "@" in name
+
+
+def chosen_name(*, user) -> str:
+    """The name the student chose for certificates, else their account's full name; never an e-mail address."""
+    chosen = CertificateName.objects.filter(user=user).values_list("name", flat=True).first()
+    name = chosen if chosen is not None else user.get_full_name().strip()
+    return "" if looks_like_email(name) else name
 
 
 def issue(*, user, course: CoursePage) -> Certificate:
     """The student's certificate for the course, made the first time it is asked for and kept after."""
-    enrolment = Enrolment.objects.filter(user=user, course=course, completed_at__isnull=False).first()
-    existing = Certificate.objects.filter(user=user, course=course).first()
+    existing = Certificate.objects.filter(user=user, course=course, superseded_at__isnull=True).first()
     if existing is not None:
         return existing
+    enrolment = Enrolment.objects.filter(user=user, course=course, completed_at__isnull=False).first()
     if enrolment is None:
         raise NotCompleteError(course.pk)
     try:
@@ -36,14 +47,44 @@ def issue(*, user, course: CoursePage) -> Certificate:
             certificate = Certificate.objects.create(
                 user=user,
                 course=course,
-                student_name=student_name(user),
+                student_name=chosen_name(user=user),
                 course_title=course.title,
                 completed_at=enrolment.completed_at,
             )
     except IntegrityError:
-        return Certificate.objects.get(user=user, course=course)
+        return Certificate.objects.get(user=user, course=course, superseded_at__isnull=True)
     logger.info("Certificate issued", extra={"user": user.pk, "course": course.pk})
     return certificate
+
+
+def rename(*, user, name: str, now: datetime | None = None) -> list[Certificate]:
+    """Set the name for the student's certificates and re-issue each that carries another name.
+
+    A re-issued certificate gets a new code; the old code's page says it was superseded and shows no name.
+    Returns the new certificates.
+    """
+    name = " ".join(name.split())
+    if looks_like_email(name) or len(name) > NAME_MAX_LENGTH:
+        raise ValueError("A certificate name is at most 80 characters and not an e-mail address.")
+    now = now or timezone.now()
+    reissued = []
+    with transaction.atomic():
+        CertificateName.objects.update_or_create(user=user, defaults={"name": name})
+        current = Certificate.objects.select_for_update().filter(user=user, superseded_at__isnull=True)
+        for old in current.exclude(student_name=name):
+            Certificate.objects.filter(pk=old.pk).update(superseded_at=now, student_name="")
+            reissued.append(
+                Certificate.objects.create(
+                    user=user,
+                    course=old.course,
+                    student_name=name,
+                    course_title=old.course_title,
+                    completed_at=old.completed_at,
+                )
+            )
+    for certificate in reissued:
+        logger.info("Certificate re-issued under a new name", extra={"user": user.pk, "course": certificate.course_id})
+    return reissued
 
 
 def find(*, code: str) -> Certificate | None:
@@ -73,7 +114,7 @@ def render_pdf(*, certificate: Certificate, verify_url: str, instructor: str = "
     pdf.setFont("Helvetica", 15)
     pdf.drawCentredString(width / 2, height - 185, "This certifies that")
     pdf.setFont("Helvetica-Bold", 28)
-    pdf.drawCentredString(width / 2, height - 230, certificate.student_name[:60])
+    pdf.drawCentredString(width / 2, height - 230, certificate.awarded_to[:60])
     pdf.setFont("Helvetica", 15)
     pdf.drawCentredString(width / 2, height - 275, "has completed every required lesson of the course")
     pdf.setFont("Helvetica-Bold", 22)

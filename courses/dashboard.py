@@ -25,7 +25,7 @@ def courses_for(*, user) -> list[CoursePage]:
 
     enrolled = set(Enrolment.objects.filter(user=user).values_list("course_id", flat=True))
     owned = entitlements.product_ids_for(user)
-    live = CoursePage.objects.live().select_related("cover").order_by("path")
+    live = CoursePage.objects.live().select_related("cover", "product").order_by("path")
     return [course for course in live if course.pk in enrolled or (not course.is_free and course.product_id in owned)]
 
 
@@ -37,14 +37,16 @@ def _guides(user) -> list:
 
 def for_student(*, user) -> dict:
     now = timezone.now()
-    cards = [
-        CourseCard(
-            course=course,
-            access=access.course_access_for(user=user, course=course, now=now),
-            progress=progress.for_course(user=user, course=course, now=now),
+    cards = []
+    for course in courses_for(user=user):
+        viewer = access.viewer_for(user=user, course=course)  # once per course, for its access and progress
+        cards.append(
+            CourseCard(
+                course=course,
+                access=access.course_access_for(user=user, course=course, now=now, viewer=viewer),
+                progress=progress.for_course(user=user, course=course, now=now, viewer=viewer),
+            )
         )
-        for course in courses_for(user=user)
-    ]
     recent = (
         LessonCompletion.objects.filter(user=user, lesson__live=True)
         .select_related("lesson")

@@ -22,6 +22,7 @@ from config import privacy
 from config.api.fields import SeoField, StructuredDataField
 from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
+from courses.page_forms import LessonPageForm
 from shop.api import ProductField
 
 
@@ -255,10 +256,11 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
     ]
     subpage_types = []
     template = "courses/lesson_page.html"
+    base_form_class = LessonPageForm
 
     @cached_property
     def course(self) -> CoursePage:
-        return CoursePage.objects.ancestor_of(self).select_related("instructor", "cover").get()
+        return CoursePage.objects.ancestor_of(self).select_related("instructor", "cover", "product").get()
 
     @property
     def search_summary(self) -> str:
@@ -294,12 +296,13 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
         return TemplateResponse(request, self.get_template(request), context)
 
     def get_context(self, request, *args, preview_access=None, **kwargs):
-        from courses import access, outline
+        from courses import outline
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.course
-        lesson_access = preview_access or access.access_for(user=request.user, lesson=self)
-        context.update(outline.for_lesson(user=request.user, lesson=self, course=course, lesson_access=lesson_access))
+        # The outline gathers the viewer's facts once and decides this lesson with them too.
+        context.update(
+            outline.for_lesson(user=request.user, lesson=self, course=self.course, lesson_access=preview_access)
+        )
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -392,20 +395,45 @@ def certificate_code() -> str:
     return secrets.token_urlsafe(18)
 
 
+class CertificateName(models.Model):
+    """The name a student chose for their certificates; empty means "a student", never their e-mail address."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificate_name")
+    name = models.CharField(max_length=80, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.name or "(no name)"
+
+
 class Certificate(models.Model):
-    """Proof of completion, verifiable by anyone who has the unguessable code."""
+    """Proof of completion, verifiable by anyone who has the unguessable code.
+
+    Renaming re-issues: the old row keeps its code, loses the name and records when it was superseded.
+    """
 
     code = models.CharField(max_length=32, unique=True, default=certificate_code, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
     # The certificate outlives the page: the title is copied, so verification still works after a deletion.
     course = models.ForeignKey(CoursePage, null=True, on_delete=models.SET_NULL, related_name="certificates")
-    student_name = models.CharField(max_length=160)
+    student_name = models.CharField(max_length=160, blank=True)
     course_title = models.CharField(max_length=255)
     completed_at = models.DateTimeField()
     issued_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_certificate_per_course")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_certificate_per_course",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.student_name}: {self.course_title}"
+        return f"{self.awarded_to}: {self.course_title}"
+
+    @property
+    def awarded_to(self) -> str:
+        return self.student_name or "a student"

@@ -34,19 +34,25 @@ def _modules(items: list[OutlineItem]) -> list[Module]:
     return modules
 
 
-def for_course(*, user, course: CoursePage) -> dict:
+def for_course(*, user, course: CoursePage, viewer: access.Viewer | None = None) -> dict:
+    """The course page's context. The viewer's facts are gathered once here (or passed in) and shared by
+    every lesson's access, the course's way in and the progress counts."""
     now = timezone.now()
     lessons = list(course.lessons())
-    accesses = access.accesses_for(user=user, course=course, lessons=lessons, now=now)
-    course_progress = progress.for_course(user=user, course=course, now=now, accesses=accesses)
+    enrolment = Enrolment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
+    viewer = viewer or access.viewer_for(user=user, course=course, enrolment=enrolment)
+    accesses = {lesson.pk: access.decide(lesson=lesson, course=course, viewer=viewer, now=now) for lesson in lessons}
+    course_progress = progress.for_course(
+        user=user, course=course, now=now, lessons=lessons, accesses=accesses, enrolment=enrolment
+    )
     items = [
         OutlineItem(lesson=lesson, access=accesses[lesson.pk], done=lesson.pk in course_progress.completed_ids)
         for lesson in lessons
     ]
-    enrolment = Enrolment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
-    course_access = access.course_access_for(user=user, course=course, now=now)
+    course_access = access.course_access_for(user=user, course=course, now=now, viewer=viewer)
     return {
         "course": course,
+        "viewer": viewer,
         "outline": _modules(items),
         "progress": course_progress,
         "enrolment": enrolment,
@@ -59,9 +65,18 @@ def for_course(*, user, course: CoursePage) -> dict:
     }
 
 
-def for_lesson(*, user, lesson: LessonPage, course: CoursePage, lesson_access: access.Access) -> dict:
+def for_lesson(*, user, lesson: LessonPage, course: CoursePage, lesson_access: access.Access | None = None) -> dict:
+    """The lesson page's context: the course outline around it and this lesson's own access (an editor's
+    preview passes the imagined student's answer in)."""
     context = for_course(user=user, course=course)
     lessons = [item.lesson for module in context["outline"] for item in module.items]
+    if lesson_access is None:
+        listed = next(
+            (item.access for module in context["outline"] for item in module.items if item.lesson.pk == lesson.pk), None
+        )
+        lesson_access = listed or access.decide(
+            lesson=lesson, course=course, viewer=context["viewer"], now=timezone.now()
+        )
     ids = [item.pk for item in lessons]
     position = ids.index(lesson.pk) if lesson.pk in ids else None
     context.update(

@@ -105,21 +105,42 @@ def undo(*, user, lesson: LessonPage, now: datetime | None = None) -> bool:
 def record_visit(*, user, lesson: LessonPage, now: datetime | None = None) -> None:
     """Remember the lesson a student opened last, so 'Resume' takes them back to it."""
     now = now or timezone.now()
+    course = lesson.course
+    # One UPDATE on every visit but the first, which makes the enrolment row.
+    if Enrolment.objects.filter(user=user, course=course).update(last_lesson=lesson, last_seen_at=now):
+        return
     with transaction.atomic():
-        enrolment = _enrolment(user=user, course=lesson.course, now=now)
+        enrolment = _enrolment(user=user, course=course, now=now)
         Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson, last_seen_at=now)
 
 
-def for_course(*, user, course: CoursePage, now: datetime | None = None, accesses=None) -> CourseProgress:
-    """The student's progress: released-and-completed over released, completed over total, what next."""
+_UNKNOWN = object()
+
+
+def for_course(
+    *,
+    user,
+    course: CoursePage,
+    now: datetime | None = None,
+    lessons: list[LessonPage] | None = None,
+    accesses: dict[int, access.Access] | None = None,
+    enrolment=_UNKNOWN,
+    viewer: access.Viewer | None = None,
+) -> CourseProgress:
+    """The student's progress: released-and-completed over released, completed over total, what next.
+
+    A page that already holds the lessons, their access or the enrolment passes them in, so nothing is
+    gathered twice in one request.
+    """
     now = now or timezone.now()
-    lessons = list(course.lessons())
+    lessons = list(course.lessons()) if lessons is None else lessons
+    if enrolment is _UNKNOWN:
+        enrolment = Enrolment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
     if accesses is None:
-        accesses = access.accesses_for(user=user, course=course, lessons=lessons, now=now)
-    enrolment = None
+        viewer = viewer or access.viewer_for(user=user, course=course, enrolment=enrolment)
+        accesses = access.accesses_for(user=user, course=course, lessons=lessons, now=now, viewer=viewer)
     done: set[int] = set()
     if user.is_authenticated:
-        enrolment = Enrolment.objects.filter(user=user, course=course).first()
         done = set(LessonCompletion.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True))
     released = [lesson for lesson in lessons if accesses[lesson.pk].granted]
     required = _required_ids(lessons)

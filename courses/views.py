@@ -2,6 +2,7 @@
 
 import logging
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,8 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config import privacy
-from courses import access, certificates, dashboard, enrolment, files, progress
-from courses.blocks import file_ids_in
+from courses import access, certificates, dashboard, enrolment, files, progress, sharing
+from courses.forms import CertificateNameForm
 from courses.models import CoursePage, LessonFile, LessonPage
 
 logger = logging.getLogger(__name__)
@@ -81,11 +82,14 @@ def undo_lesson(request, lesson_id: int):
 @require_GET
 def lesson_file(request, lesson_id: int, file_id: int, filename: str = ""):
     lesson = _live_lesson(lesson_id)
-    if file_id not in file_ids_in(lesson.body):
+    if file_id not in sharing.file_ids_in_raw(lesson.body):
         raise Http404("This lesson has no such file.")
-    lesson_access = access.access_for(user=request.user, lesson=lesson)
-    if not lesson_access.granted:
-        return _locked(request, lesson, lesson_access)
+    # A file that other lessons use too is served under the strictest of their rules, not this one's alone.
+    others = [other for other in sharing.lessons_using(file_id=file_id) if other.pk != lesson.pk]
+    for using in (lesson, *others):
+        lesson_access = access.access_for(user=request.user, lesson=using)
+        if not lesson_access.granted:
+            return _locked(request, using, lesson_access)
     return files.respond(request=request, lesson_file=get_object_or_404(LessonFile, pk=file_id))
 
 
@@ -155,11 +159,38 @@ def unsubscribe(request, token: str):
     return render(request, "courses/unsubscribe.html", {"enrolment": enrolled, "token": token})
 
 
+def _dashboard(request, *, name_form: CertificateNameForm | None = None, status: int = 200) -> HttpResponse:
+    context = dashboard.for_student(user=request.user)
+    context["name_form"] = name_form or CertificateNameForm(
+        initial={"name": certificates.chosen_name(user=request.user)}
+    )
+    return render(request, "courses/dashboard.html", context, status=status)
+
+
 @never_cache
 @login_required
 @require_GET
 def student_dashboard(request):
-    return render(request, "courses/dashboard.html", dashboard.for_student(user=request.user))
+    return _dashboard(request)
+
+
+@never_cache
+@login_required
+@require_POST
+def certificate_name(request):
+    form = CertificateNameForm(request.POST)
+    if not form.is_valid():
+        return _dashboard(request, name_form=form, status=400)
+    reissued = certificates.rename(user=request.user, name=form.cleaned_data["name"])
+    if reissued:
+        messages.success(
+            request,
+            "Saved. Your certificates were re-issued with the new name and new links.",
+            extra_tags="certificate-name",
+        )
+    else:
+        messages.success(request, "Saved. Your certificates will carry this name.", extra_tags="certificate-name")
+    return HttpResponseRedirect(reverse("courses:dashboard") + "#certificate-name")
 
 
 @never_cache
@@ -185,6 +216,10 @@ def verify_certificate(request, code: str):
     certificate = certificates.find(code=code)
     if certificate is None:
         raise Http404("No certificate has this code.")
-    response = render(request, "courses/certificate_verify.html", {"certificate": certificate})
+    if certificate.superseded_at is not None:
+        # Gone, and says so: no name, and no link to the new certificate (its holder shares that one).
+        response = render(request, "courses/certificate_superseded.html", {"certificate": certificate}, status=410)
+    else:
+        response = render(request, "courses/certificate_verify.html", {"certificate": certificate})
     response["X-Robots-Tag"] = "noindex"
     return response

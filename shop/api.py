@@ -122,7 +122,7 @@ class OrderProductOut(Schema):
 class OrderOut(Schema):
     id: int
     number: str
-    status: Literal["pending", "paid", "failed", "expired"]
+    status: Literal["pending", "paid", "failed", "expired", "needs_refund"]
     product: OrderProductOut
     amount: int
     amount_paid: int | None
@@ -316,7 +316,7 @@ def build_router() -> Router:
         url_name="download",
         openapi_extra={
             "responses": {
-                "200": {
+                200: {
                     "description": "The file, checked against the caller's access on every request.",
                     "content": {
                         "application/pdf": {"schema": {"type": "string", "format": "binary"}},

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shop import entitlements, stripe_gateway
-from shop.models import Order, Product
+from shop.models import CheckoutSession, Order, Product
 
 logger = logging.getLogger(__name__)
 
@@ -144,11 +144,17 @@ def start(
 
     if order.status == Order.Status.PAID:
         return CheckoutStart(order_id=order.pk, redirect_url=_success_url(order.stripe_session_id or ""))
+    if order.status == Order.Status.NEEDS_REFUND:
+        raise CheckoutError("This order is closed and its payment is being refunded. Reload the page to start again.")
     now = timezone.now()
     if order.stripe_session_id and order.stripe_session_expires_at and order.stripe_session_url:
         if order.stripe_session_expires_at > now + SESSION_REUSE_MARGIN and order.status == Order.Status.PENDING:
             return CheckoutStart(order_id=order.pk, redirect_url=order.stripe_session_url)
-        # The session expired (or is about to): a new attempt gets a new key and a new session.
+        # The session expired (or is about to): close it at Stripe first, so that one order never has two
+        # payable sessions, then a new attempt gets a new key and a new session.
+        paid = _close_session(gateway, order=order)
+        if paid is not None:
+            return paid
         Order.objects.filter(pk=order.pk, checkout_attempt=order.checkout_attempt).update(
             checkout_attempt=F("checkout_attempt") + 1, status=Order.Status.PENDING, closed_at=None
         )
@@ -182,6 +188,10 @@ def start(
         logger.warning("Checkout could not start", extra={"order_id": order.pk, "error": str(error)})
         raise CheckoutFailedError(str(error)) from error
     with transaction.atomic():
+        # Every session the order opens is kept: fulfilment accepts a payment only through one of these.
+        CheckoutSession.objects.get_or_create(
+            session_id=session.id, defaults={"order": order, "attempt": order.checkout_attempt}
+        )
         Order.objects.filter(pk=order.pk).update(
             stripe_session_id=session.id,
             stripe_session_url=session.url,
@@ -189,6 +199,36 @@ def start(
         )
     logger.info("Checkout session ready", extra={"order_id": order.pk, "session_id": session.id})
     return CheckoutStart(order_id=order.pk, redirect_url=session.url)
+
+
+def _close_session(gateway, *, order: Order) -> CheckoutStart | None:
+    """Expire the order's current session at Stripe; if it turns out to be complete, fulfil it instead.
+
+    Returns where to send the buyer when the session was paid after all, None when it is closed.
+    """
+    from shop import fulfillment
+
+    session_id = order.stripe_session_id or ""
+    try:
+        try:
+            session = gateway.expire_checkout_session(session_id=session_id)
+        except stripe_gateway.GatewayUnavailableError:
+            raise
+        except stripe_gateway.GatewayError:
+            # Stripe expires only open sessions: this one is already expired or complete. Ask which.
+            session = gateway.retrieve_checkout_session(session_id=session_id)
+    except stripe_gateway.GatewayError as error:
+        logger.warning("Previous session could not be closed", extra={"order_id": order.pk, "error": str(error)})
+        raise CheckoutFailedError(str(error)) from error
+    if session.status == "complete":
+        fulfillment.fulfill_checkout(session_id=session_id, session=session)
+        return CheckoutStart(order_id=order.pk, redirect_url=_success_url(session_id))
+    if session.status != "expired":
+        logger.warning("Previous session is still open", extra={"order_id": order.pk, "status": session.status})
+        raise CheckoutFailedError("The previous checkout session is still open.")
+    CheckoutSession.objects.filter(session_id=session_id, expired_at__isnull=True).update(expired_at=timezone.now())
+    logger.info("Previous session closed", extra={"order_id": order.pk, "session_id": session_id})
+    return None
 
 
 def _success_url(session_id: str) -> str:
@@ -218,7 +258,7 @@ def confirm(*, session_id: str, browser_key: str, user) -> Confirmation:
 
     order = None
     if _looks_like_session_id(session_id):
-        order = Order.objects.select_related("product", "user").filter(stripe_session_id=session_id).first()
+        order = Order.objects.select_related("product", "user").filter(checkout_sessions__session_id=session_id).first()
     if order is None:
         raise UnknownCheckoutError
     same_browser = bool(browser_key) and order.browser_key == browser_key

@@ -18,6 +18,20 @@ def check_payments_configured(app_configs, **kwargs):
 
 
 @register(deploy=True)
+def check_demo_payments_off(app_configs, **kwargs):
+    """Demo payments hand out every product for a click: never on a site that runs with DEBUG off."""
+    if settings.DEBUG or not settings.SHOP_DEMO:
+        return []
+    return [
+        Error(
+            "SHOP_DEMO=1 with DEBUG off: demo payments give every product away without payment.",
+            hint="Remove SHOP_DEMO on a public site and set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.",
+            id="shop.E003",
+        )
+    ]
+
+
+@register(deploy=True)
 def check_webhook_secret(app_configs, **kwargs):
     if settings.STRIPE_SECRET_KEY and not settings.STRIPE_WEBHOOK_SECRET:
         return [Error("STRIPE_WEBHOOK_SECRET is not set: webhooks would be refused.", id="shop.E002")]

@@ -5,9 +5,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
-from shop import entitlements, fulfillment, stripe_gateway
+from shop import accounts, entitlements, fulfillment, stripe_gateway
 from shop.entitlements import Actor
 from shop.models import Download, Entitlement, EntitlementChange, Order, Product, RefundRequest, format_money
 
@@ -113,15 +114,20 @@ def overview_for(*, user_id: int) -> CustomerOverview | None:
     )
 
 
-def change_access(*, admin_user, user_id: int, product_id: int, action: str, reason: str) -> bool:
-    """Grant, revoke or restore one product for one buyer by hand; the reason is required and recorded."""
-    reason = " ".join(reason.split())
-    if action not in ACTIONS:
-        raise CustomerActionError("Choose grant, revoke or restore.")
+def _reason(text: str) -> str:
+    reason = " ".join(text.split())
     if not reason:
         raise CustomerActionError("Please write the reason: it goes into the audit trail.")
     if len(reason) > 300:
         raise CustomerActionError("Please keep the reason under 300 characters.")
+    return reason
+
+
+def change_access(*, admin_user, user_id: int, product_id: int, action: str, reason: str) -> bool:
+    """Grant, revoke or restore one product for one buyer by hand; the reason is required and recorded."""
+    if action not in ACTIONS:
+        raise CustomerActionError("Choose grant, revoke or restore.")
+    reason = _reason(reason)
     user = get_user_model().objects.filter(pk=user_id).first()
     product = Product.objects.filter(pk=product_id).first()
     if user is None or product is None:
@@ -175,5 +181,54 @@ def refund(*, admin_user, user_id: int, order_id: int, amount_text: str, reason:
     logger.info(
         "Refund recorded",
         extra={"order_id": order.pk, "refund_id": refund_id, "amount": format_money(refunded, order.currency)},
+    )
+    return request
+
+
+def move_purchase(*, admin_user, user_id: int, order_id: int, email: str, reason: str) -> Order:
+    """Move one of this buyer's orders, and the access it gives, to the account for another address."""
+    reason = _reason(reason)
+    try:
+        email = accounts.normalise_email(email)
+    except ValidationError as error:
+        raise CustomerActionError("Write the address the purchase should move to, e.g. ann@example.com.") from error
+    order = Order.objects.filter(pk=order_id, user_id=user_id).first()
+    if order is None:
+        raise CustomerActionError("That order does not exist for this buyer.")
+    try:
+        moved = fulfillment.move_order(order_id=order.pk, email=email, actor=Actor.for_admin(admin_user), reason=reason)
+    except fulfillment.MoveError as error:
+        raise CustomerActionError(str(error)) from error
+    logger.info(
+        "Purchase moved by staff",
+        extra={"admin_user_id": admin_user.pk, "order_id": order.pk, "from_user_id": user_id, "to": moved.user_id},
+    )
+    return moved
+
+
+def order_owner_id(*, order_id: int) -> int | None:
+    return Order.objects.filter(pk=order_id).values_list("user_id", flat=True).first()
+
+
+def refund_mismatched_payment(*, admin_user, order_id: int) -> RefundRequest:
+    """Refund in full a payment that did not match its order; the problem found is kept as the reason."""
+    order = Order.objects.filter(pk=order_id, status=Order.Status.NEEDS_REFUND).first()
+    if order is None:
+        raise CustomerActionError("That order has no payment waiting for a refund.")
+    try:
+        refund_id = fulfillment.refund_order(order_id=order.pk, amount=None, admin_user=admin_user)
+    except fulfillment.RefundError as error:
+        raise CustomerActionError(str(error)) from error
+    except stripe_gateway.GatewayError as error:
+        logger.warning("Refund failed at Stripe", extra={"order_id": order.pk, "error": str(error)})
+        raise CustomerActionError(f"Stripe did not refund: {error}. Nothing was refunded; try again later.") from error
+    request, _created = RefundRequest.objects.get_or_create(
+        stripe_refund_id=refund_id,
+        defaults={
+            "order": order,
+            "admin_user": admin_user,
+            "amount": (order.amount_paid or 0) - order.amount_refunded,
+            "reason": f"The payment did not match the order: {order.payment_problem}"[:300],
+        },
     )
     return request

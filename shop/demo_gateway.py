@@ -61,6 +61,7 @@ class DemoGateway:
             "payment_status": payment_status,
             "amount_subtotal": order.amount,
             "amount_total": order.amount,
+            "total_details": {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
             "currency": order.currency,
             "client_reference_id": str(order.pk),
             "metadata": {"order_id": str(order.pk), "product_id": str(order.product_id)},
@@ -70,6 +71,22 @@ class DemoGateway:
             "consent": {"terms_of_service": "accepted" if status == "complete" else None},
             "livemode": False,
         }
+
+    def expire_checkout_session(self, *, session_id: str) -> stripe_gateway.CheckoutSession:
+        """A demo session is payable only while it is the order's latest, so replacing it closes it."""
+        return stripe_gateway.CheckoutSession(
+            id=session_id,
+            url="",
+            status="expired",
+            payment_status="unpaid",
+            client_reference_id="",
+            metadata={},
+            payment_intent_id="",
+            amount_total=None,
+            currency="",
+            customer_email="",
+            expires_at=None,
+        )
 
     def retrieve_checkout_session(self, *, session_id: str) -> stripe_gateway.CheckoutSession:
         order = Order.objects.filter(stripe_session_id=session_id).first()

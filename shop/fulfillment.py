@@ -3,18 +3,28 @@
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from shop import accounts, entitlements, outbox, stripe_gateway
 from shop.entitlements import Actor
-from shop.models import Order, Product, StripeEvent
+from shop.models import CheckoutSession, Order, Product, StripeEvent, format_money
 
 logger = logging.getLogger(__name__)
 
 PAID_STATUSES = ("paid", "no_payment_required")
-OPEN_DISPUTE_STATUSES = ("warning_needs_response", "warning_under_review", "needs_response", "under_review")
+# The open statuses Stripe documents today. Any other status that is not closed (Stripe adds new ones, such
+# as the appeal statuses) counts as open too: access pauses until the dispute is known to be over.
+OPEN_DISPUTE_STATUSES = (
+    "warning_needs_response",
+    "warning_under_review",
+    "needs_response",
+    "under_review",
+    "appeal_needs_response",
+    "appeal_under_review",
+)
 CLOSED_DISPUTE_STATUSES = ("won", "lost", "warning_closed", "prevented")
 
 
@@ -39,7 +49,7 @@ def access_for(*, amount_paid: int, amount_refunded: int, dispute_status: str, r
         return Access("revoked", "The payment was disputed with the bank and the dispute was lost.")
     if amount_paid > 0 and amount_refunded >= amount_paid:
         return Access("refunded", "The payment was refunded in full.")
-    if dispute_status in OPEN_DISPUTE_STATUSES:
+    if dispute_is_open(dispute_status):
         return Access("disputed", "Paused while the bank reviews a dispute about this payment.")
     if amount_refunded > 0 and refund_policy == Product.PartialRefundPolicy.REVOKE:
         return Access("refunded", "The payment was partly refunded, which ends access to this product.")
@@ -50,12 +60,63 @@ def access_for(*, amount_paid: int, amount_refunded: int, dispute_status: str, r
     return Access("active", "Paid.")
 
 
+def dispute_is_open(status: str) -> bool:
+    """Any dispute status that is not a known closed one, including statuses this code has never seen."""
+    return bool(status) and status not in CLOSED_DISPUTE_STATUSES
+
+
 def _dispute_rank(status: str) -> int:
     if status in CLOSED_DISPUTE_STATUSES:
         return 2
-    if status in OPEN_DISPUTE_STATUSES:
+    if dispute_is_open(status):
         return 1
     return 0
+
+
+def session_problem(  # noqa: PLR0911
+    *,
+    session: stripe_gateway.CheckoutSession,
+    opened: bool,
+    order_id: int,
+    product_id: int,
+    amount: int,
+    currency: str,
+    tax_behavior: str,
+) -> str:
+    """Why this session cannot pay for this order, from the session's own fields; "" when it can.
+
+    `tax_behavior` is "" when Stripe Tax is off, else "inclusive" or "exclusive" (STRIPE_TAX_BEHAVIOR).
+    Promotion codes are allowed at checkout, so a discount is fine as long as the sums add up.
+    """
+    if not opened:
+        return f"Checkout Session {session.id} was not opened by this order."
+    if not session.currency or session.currency != currency.lower():
+        return f"Paid in {session.currency.upper() or 'no currency'}; the order is in {currency.upper()}."
+    if session.amount_subtotal != amount:
+        subtotal = "no subtotal" if session.amount_subtotal is None else format_money(session.amount_subtotal, currency)
+        return f"The session's subtotal is {subtotal}; the order's price is {format_money(amount, currency)}."
+    if session.metadata.get("order_id") != str(order_id) or session.client_reference_id not in ("", str(order_id)):
+        return "The session names another order."
+    if session.metadata.get("product_id") != str(product_id):
+        return "The session names another product."
+    if session.amount_shipping:
+        return "The session charged shipping, which this shop never asks for."
+    if not 0 <= session.amount_discount <= amount:
+        return "The session's discount is larger than the price."
+    if not tax_behavior and session.amount_tax:
+        return "The session charged tax, but Stripe Tax is switched off."
+    added_tax = session.amount_tax if tax_behavior == "exclusive" else 0
+    expected_total = amount - session.amount_discount + added_tax
+    if session.amount_total != expected_total:
+        return (
+            f"The session's total ({session.amount_total}) is not the price less the discount"
+            f"{' plus tax' if added_tax else ''} ({expected_total})."
+        )
+    return ""
+
+
+def _tax_behavior() -> str:
+    return settings.STRIPE_TAX_BEHAVIOR if settings.STRIPE_TAX else ""
 
 
 def merge_dispute_status(stored: str, current: str) -> str:
@@ -115,27 +176,27 @@ def record_failure(*, event: stripe_gateway.Event, error: BaseException) -> None
         row.save(update_fields=["status", "attempts", "last_error"])
 
 
-def _lock_order(*, order_id: int | None, payment_intent_id: str = "", session_id: str = "") -> Order | None:
+def _lock_order(*, order_id: int | None, payment_intent_id: str = "") -> Order | None:
     query = Order.objects.select_for_update().select_related("product")
-    if order_id is not None:
-        order = query.filter(pk=order_id).first()
-        if order is not None and session_id and order.stripe_session_id not in (None, "", session_id):
-            # A session that is not the order's latest attempt still pays for the same order.
-            logger.info("Session is an earlier attempt of the order", extra={"order_id": order.pk})
-        if order is not None:
-            return order
+    if order_id is not None and (order := query.filter(pk=order_id).first()) is not None:
+        return order
     if payment_intent_id:
         return query.filter(stripe_payment_intent_id=payment_intent_id).first()
-    if session_id:
-        return query.filter(stripe_session_id=session_id).first()
     return None
+
+
+def _lock_order_for_session(session: stripe_gateway.CheckoutSession) -> tuple[Order | None, bool]:
+    """The order that opened this session (and True), else the order its metadata names (and False)."""
+    owner = CheckoutSession.objects.filter(session_id=session.id).values_list("order_id", flat=True).first()
+    order = _lock_order(order_id=owner if owner is not None else session.order_id)
+    return order, owner is not None and order is not None
 
 
 def _actor(event: stripe_gateway.Event | None) -> Actor:
     return Actor.for_stripe_event(event.id) if event is not None else Actor.for_checkout()
 
 
-def _apply_access(order: Order, actor: Actor) -> None:
+def _apply_access(order: Order, actor: Actor, *, reason: str = "") -> None:
     if order.status != Order.Status.PAID or order.user is None:
         return
     access = access_for(
@@ -145,8 +206,39 @@ def _apply_access(order: Order, actor: Actor) -> None:
         refund_policy=order.product.partial_refund_policy,
     )
     entitlements.apply_status(
-        user=order.user, product=order.product, order=order, status=access.status, actor=actor, reason=access.reason
+        user=order.user,
+        product=order.product,
+        order=order,
+        status=access.status,
+        actor=actor,
+        reason=reason or access.reason,
     )
+
+
+def _reject(
+    *, order: Order, session: stripe_gateway.CheckoutSession, event: stripe_gateway.Event | None, problem: str
+) -> Outcome:
+    """A session that cannot pay for this order grants nothing; money it took is marked for a refund.
+
+    The event counts as handled (Stripe stops retrying) and is listed as rejected with the reason.
+    """
+    logger.warning(
+        "Checkout session does not match its order",
+        extra={"order_id": order.pk, "session_id": session.id, "problem": problem},
+    )
+    if event is not None:
+        StripeEvent.objects.filter(event_id=event.id).update(status=StripeEvent.Status.REJECTED, last_error=problem)
+    money_taken = session.status == "complete" and session.payment_status == "paid" and bool(session.amount_total)
+    if money_taken and order.status != Order.Status.PAID:
+        order.status = Order.Status.NEEDS_REFUND
+        order.payment_problem = f"{problem} (session {session.id})"[:500]
+        order.stripe_payment_intent_id = session.payment_intent_id
+        order.amount_paid = session.amount_total
+        order.amount_refunded = 0
+        order.email = order.email or session.customer_email
+        order.closed_at = timezone.now()
+        order.save()
+    return Outcome("rejected", order.pk, order.status)
 
 
 def _send_receipt(order: Order) -> None:
@@ -189,11 +281,22 @@ def fulfill_checkout(
     with transaction.atomic():
         if not _claim(event):
             return Outcome("duplicate")
-        order = _lock_order(order_id=session.order_id, session_id=session.id)
+        order, opened = _lock_order_for_session(session)
         if order is None:
             logger.warning("Checkout session for an unknown order", extra={"session_id": session.id})
             _ignore(event)
             return Outcome("unknown")
+        problem = session_problem(
+            session=session,
+            opened=opened,
+            order_id=order.pk,
+            product_id=order.product_id,
+            amount=order.amount,
+            currency=order.currency,
+            tax_behavior=_tax_behavior(),
+        )
+        if problem:
+            return _reject(order=order, session=session, event=event, problem=problem)
         if order.status == Order.Status.PAID:
             return Outcome("unchanged", order.pk, order.status)
         if session.status != "complete" or session.payment_status not in PAID_STATUSES:
@@ -203,8 +306,6 @@ def fulfill_checkout(
                 order.email = order.email or session.customer_email
                 order.save(update_fields=["stripe_payment_intent_id", "email"])
             return Outcome("unchanged", order.pk, order.status)
-        if session.currency and session.currency != order.currency:
-            raise ValueError(f"Order {order.pk} was paid in {session.currency}, not {order.currency}")
         email = session.customer_email or order.email
         user = order.user or accounts.user_for_email(email)
         order.user = user
@@ -228,10 +329,13 @@ def close_checkout(*, session: stripe_gateway.CheckoutSession, event: stripe_gat
     with transaction.atomic():
         if not _claim(event):
             return Outcome("duplicate")
-        order = _lock_order(order_id=session.order_id, session_id=session.id)
+        order, opened = _lock_order_for_session(session)
         if order is None:
             _ignore(event)
             return Outcome("unknown")
+        if not opened:
+            # Someone else's session naming this order closes nothing.
+            return Outcome("unchanged", order.pk, order.status)
         if order.status != Order.Status.PENDING:
             return Outcome("unchanged", order.pk, order.status)
         if status == Order.Status.EXPIRED and order.stripe_session_id not in (None, "", session.id):
@@ -246,11 +350,23 @@ def close_checkout(*, session: stripe_gateway.CheckoutSession, event: stripe_gat
 def sync_charge(*, charge_id: str, event: stripe_gateway.Event | None = None, actor: Actor | None = None) -> Outcome:
     """Bring access in line with the charge as Stripe reports it now (refunds, disputes), whatever came first."""
     _warn_if_in_transaction()
-    state = stripe_gateway.get_gateway().retrieve_charge_state(charge_id=charge_id)
+    try:
+        state = stripe_gateway.get_gateway().retrieve_charge_state(charge_id=charge_id)
+    except stripe_gateway.NotFoundError:
+        # No such charge (demo payments have none): nothing to bring in line, and a retry would not help.
+        logger.info("Charge not found at the payment provider", extra={"charge_id": charge_id})
+        with transaction.atomic():
+            if _claim(event):
+                _ignore(event)
+        return Outcome("unknown")
     with transaction.atomic():
         if not _claim(event):
             return Outcome("duplicate")
         order = _lock_order(order_id=state.order_id, payment_intent_id=state.payment_intent_id)
+        if order is not None and order.stripe_payment_intent_id not in ("", state.payment_intent_id):
+            # A charge of another payment that names this order (e.g. a rejected session's) changes nothing here.
+            logger.info("Charge of another payment for the order", extra={"order_id": order.pk})
+            order = None
         if order is None:
             logger.info("Charge for no order of ours", extra={"charge_id": charge_id})
             _ignore(event)
@@ -271,7 +387,8 @@ class RefundError(ValueError):
 def refund_order(*, order_id: int, amount: int | None, admin_user) -> str:
     """Ask Stripe to refund (all, or `amount` minor units); the charge.refunded webhook then changes access."""
     order = Order.objects.select_related("product").get(pk=order_id)
-    if order.status != Order.Status.PAID or not order.stripe_payment_intent_id:
+    refundable = order.status in (Order.Status.PAID, Order.Status.NEEDS_REFUND)
+    if not refundable or not order.stripe_payment_intent_id:
         raise RefundError("Only paid orders with a Stripe payment can be refunded.")
     remaining = (order.amount_paid or 0) - order.amount_refunded
     if remaining <= 0:
@@ -286,3 +403,38 @@ def refund_order(*, order_id: int, amount: int | None, admin_user) -> str:
         "Refund requested", extra={"order_id": order.pk, "refund_id": refund_id, "admin_user_id": admin_user.pk}
     )
     return refund_id
+
+
+class MoveError(ValueError):
+    """The purchase cannot be moved as asked; the message says why."""
+
+
+def move_order(*, order_id: int, email: str, actor: Actor, reason: str) -> Order:
+    """Move an order and its access to the account for `email` (a buyer who mistyped it at Stripe).
+
+    The old account's entitlements from this order are revoked and the new account gets what the payment's
+    current state allows; both changes are recorded with the actor and the reason.
+    """
+    new_user = accounts.user_for_email(email)
+    with transaction.atomic():
+        order = _lock_order(order_id=order_id)
+        if order is None:
+            raise MoveError("That order does not exist.")
+        old_user = order.user
+        if old_user is not None and old_user.pk == new_user.pk:
+            raise MoveError("This purchase already belongs to that address.")
+        old_address = (old_user.email if old_user else "") or order.email or "no account"
+        if old_user is not None:
+            entitlements.revoke(
+                user=old_user,
+                product=order.product,
+                order=order,
+                actor=actor,
+                reason=f"Moved to {new_user.email}: {reason}",
+            )
+        order.user = new_user
+        order.email = new_user.email
+        order.save(update_fields=["user", "email"])
+        _apply_access(order, actor, reason=f"Moved from {old_address}: {reason}")
+    logger.info("Order moved to another account", extra={"order_id": order.pk, "user_id": new_user.pk})
+    return order

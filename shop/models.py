@@ -97,13 +97,15 @@ class Order(models.Model):
         PAID = "paid", "Paid"
         FAILED = "failed", "Payment failed"
         EXPIRED = "expired", "Expired"
+        # Money arrived through a session that does not match the order: nothing was granted; refund it.
+        NEEDS_REFUND = "needs_refund", "Needs refund (payment did not match)"
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
     )
     email = models.EmailField(blank=True, help_text="The e-mail Stripe confirmed (or the signed-in buyer's).")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     amount = models.PositiveIntegerField(help_text="Price at the time of the order, in minor units.")
     currency = models.CharField(max_length=3)
     amount_paid = models.PositiveIntegerField(null=True, blank=True)
@@ -129,6 +131,9 @@ class Order(models.Model):
         ),
     )
     browser_key = models.CharField(max_length=64, blank=True, help_text="Identifies the browser that started it.")
+    payment_problem = models.CharField(
+        max_length=500, blank=True, help_text="Why a payment for this order was not accepted (it needs a refund)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -150,6 +155,22 @@ class Order(models.Model):
     @property
     def amount_refunded_display(self) -> str:
         return format_money(self.amount_refunded, self.currency)
+
+
+class CheckoutSession(models.Model):
+    """Every Stripe Checkout Session an order opened: only these can pay for it (and only the latest is open)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="checkout_sessions")
+    session_id = models.CharField(max_length=255, unique=True)
+    attempt = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expired_at = models.DateTimeField(null=True, blank=True, help_text="When we closed it at Stripe.")
+
+    class Meta:
+        ordering = ["order", "attempt", "pk"]
+
+    def __str__(self):
+        return f"{self.order} · {self.session_id}"
 
 
 class Entitlement(models.Model):
@@ -215,6 +236,8 @@ class StripeEvent(models.Model):
         PROCESSED = "processed", "Processed"
         IGNORED = "ignored", "Ignored"
         FAILED = "failed", "Failed"
+        # Signed by Stripe but not a payment this order asked for (see fulfillment.session_problem).
+        REJECTED = "rejected", "Rejected (did not match the order)"
 
     event_id = models.CharField(max_length=255, unique=True)
     type = models.CharField(max_length=100)

@@ -71,6 +71,11 @@ class CheckoutSession:
     customer_email: str
     expires_at: datetime | None
     terms_accepted: bool = False
+    # From the session itself (the event's own fields), so fulfilment can check them without another call.
+    amount_subtotal: int | None = None
+    amount_discount: int = 0
+    amount_tax: int = 0
+    amount_shipping: int = 0
 
     @property
     def order_id(self) -> int | None:
@@ -139,6 +144,7 @@ def session_from_dict(data: dict[str, Any]) -> CheckoutSession:
     payment_intent = data.get("payment_intent") or ""
     if isinstance(payment_intent, dict):
         payment_intent = payment_intent.get("id", "")
+    totals = data.get("total_details") or {}
     return CheckoutSession(
         id=data["id"],
         url=data.get("url") or "",
@@ -152,7 +158,18 @@ def session_from_dict(data: dict[str, Any]) -> CheckoutSession:
         customer_email=details.get("email") or data.get("customer_email") or "",
         expires_at=_timestamp(data.get("expires_at")),
         terms_accepted=consent.get("terms_of_service") == "accepted",
+        amount_subtotal=_minor_units(data.get("amount_subtotal")),
+        amount_discount=_minor_units(totals.get("amount_discount")) or 0,
+        amount_tax=_minor_units(totals.get("amount_tax")) or 0,
+        amount_shipping=_minor_units(totals.get("amount_shipping")) or 0,
     )
+
+
+def _minor_units(value: Any) -> int | None:
+    """An amount from Stripe's JSON; anything that is not a whole number counts as missing."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
 
 
 class StripeGateway:
@@ -227,6 +244,11 @@ class StripeGateway:
             params=params,
             options={"idempotency_key": request.idempotency_key},
         )
+        return session_from_dict(_as_dict(session))
+
+    def expire_checkout_session(self, *, session_id: str) -> CheckoutSession:
+        """Close an open session so it can no longer be paid (Stripe refuses for one not open)."""
+        session = self._call("expire checkout session", self.client.v1.checkout.sessions.expire, session_id)
         return session_from_dict(_as_dict(session))
 
     def retrieve_checkout_session(self, *, session_id: str) -> CheckoutSession:

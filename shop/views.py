@@ -136,11 +136,25 @@ def _order_product_ids(order: Order) -> set[int]:
     return {product.pk for product in entitlements.expand(order.product)}
 
 
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
+    # Refused on the declared length before a byte of the body is read (Django would otherwise buffer up to
+    # DATA_UPLOAD_MAX_MEMORY_SIZE); receive() checks the bytes actually read again.
+    if _declared_length(request) > webhooks.MAX_BODY_BYTES:
+        logger.warning("Refused an oversized webhook", extra={"content_length": _declared_length(request)})
+        return JsonResponse({"error": "body too large"}, status=413)
     try:
         result = webhooks.receive(payload=request.body, signature=request.headers.get("Stripe-Signature", ""))
+    except webhooks.BodyTooLargeError:
+        return JsonResponse({"error": "body too large"}, status=413)
     except stripe_gateway.InvalidWebhookError as error:
         logger.warning("Refused a webhook", extra={"reason": str(error)})
         return JsonResponse({"error": "invalid signature"}, status=400)

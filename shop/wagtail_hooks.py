@@ -2,11 +2,14 @@
 
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -26,11 +29,67 @@ class ProductViewSet(SnippetViewSet):
 register_snippet(ProductViewSet)
 
 
+WRITE_ACTIONS = frozenset({"add", "change", "delete"})
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """The ledger's generic admin views only show: nobody, not even a superuser, adds, edits or deletes here.
+
+    Every change goes through the shop's domain functions (the customer page, Stripe's events, commands),
+    which keep the audit trail; the "change order" and "change entitlement" permissions are asked by those
+    pages directly, not through this policy.
+    """
+
+    def user_has_permission(self, user, action):
+        return action not in WRITE_ACTIONS and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return super().user_has_any_permission(user, [action for action in actions if action not in WRITE_ACTIONS])
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([action for action in actions if action not in WRITE_ACTIONS])
+
+
+class LedgerViewSet(ModelViewSet):
+    """A read-only list and inspect page for one ledger model: no add, edit, copy, delete or history URLs."""
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        view_kwargs.update(
+            add_url_name=None, edit_url_name=None, delete_url_name=None, history_url_name=None, usage_url_name=None
+        )
+        return view_kwargs
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+    @property
+    def url_finder_class(self):
+        # Wherever the admin links to a ledger row (usage lists, search), it opens the inspect page.
+        return type("_LedgerURLFinder", (InspectURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
+
+
+class InspectURLFinder(ModelAdminURLFinder):
+    def get_edit_url(self, instance):
+        return self.construct_edit_url(instance)
+
+
+for _ledger_model in (Order, Entitlement, EntitlementChange, StripeEvent):
+    register_permission_policy(_ledger_model, ReadOnlyPermissionPolicy(_ledger_model), exact_class=True)
+
+
 def _customer_url(order: Order) -> str | None:
     return reverse("shop_customers:detail", args=[order.user_id]) if order.user_id else None
 
 
-class OrderViewSet(ModelViewSet):
+class OrderViewSet(LedgerViewSet):
     model = Order
     icon = "list-ul"
     menu_label = "Orders"
@@ -46,45 +105,33 @@ class OrderViewSet(ModelViewSet):
     ]
     list_filter = ["status", "product", "dispute_status"]
     search_fields = ["email", "stripe_session_id", "stripe_payment_intent_id"]
-    inspect_view_enabled = True
-    add_view_enabled = False
-    form_fields = ["email"]
 
 
-class EntitlementViewSet(ModelViewSet):
+class EntitlementViewSet(LedgerViewSet):
     model = Entitlement
     icon = "key"
     menu_label = "Entitlements"
     list_display = ["user", "product", "status", "granted_at", "reason"]
     list_filter = ["status", "product"]
     search_fields = ["user__email", "reason"]
-    inspect_view_enabled = True
-    add_view_enabled = False
-    form_fields = ["reason"]
 
 
-class EntitlementChangeViewSet(ModelViewSet):
+class EntitlementChangeViewSet(LedgerViewSet):
     model = EntitlementChange
     icon = "history"
     menu_label = "Audit trail"
     list_display = ["created_at", "entitlement", "action", "to_status", "actor_kind", "stripe_event_id", "reason"]
     list_filter = ["action", "actor_kind"]
     search_fields = ["entitlement__user__email", "stripe_event_id", "reason"]
-    inspect_view_enabled = True
-    add_view_enabled = False
-    form_fields = ["reason"]
 
 
-class StripeEventViewSet(ModelViewSet):
+class StripeEventViewSet(LedgerViewSet):
     model = StripeEvent
     icon = "warning"
     menu_label = "Stripe events"
     list_display = ["event_id", "type", "status", "attempts", "received_at", "last_error"]
     list_filter = ["status", "type"]
     search_fields = ["event_id"]
-    inspect_view_enabled = True
-    add_view_enabled = False
-    form_fields = ["status"]
 
 
 class ShopStaffMenuItem(MenuItem):
@@ -109,6 +156,7 @@ class CustomerViewSet(ViewSet):
             path("<int:user_id>/", admin_views.customer_detail, name="detail"),
             path("<int:user_id>/access/", admin_views.change_access, name="access"),
             path("<int:user_id>/orders/<int:order_id>/refund/", admin_views.refund_order, name="refund"),
+            path("<int:user_id>/move/", admin_views.move_order, name="move"),
         ]
 
 
@@ -122,7 +170,10 @@ class FailureViewSet(ViewSet):
     menu_item_class = ShopStaffMenuItem
 
     def get_urlpatterns(self):
-        return [path("", admin_views.failure_index, name="index")]
+        return [
+            path("", admin_views.failure_index, name="index"),
+            path("orders/<int:order_id>/refund/", admin_views.refund_payment, name="refund_payment"),
+        ]
 
 
 class ShopViewSetGroup(ViewSetGroup):

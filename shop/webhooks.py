@@ -9,6 +9,13 @@ from shop.stripe_gateway import Event
 
 logger = logging.getLogger(__name__)
 
+# Stripe's events are a few kilobytes; anything above this is refused (413) before it is read or verified.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyTooLargeError(Exception):
+    """The delivery is larger than MAX_BODY_BYTES."""
+
 
 def _session(event: Event) -> stripe_gateway.CheckoutSession:
     return stripe_gateway.session_from_dict(event.object)
@@ -74,5 +81,7 @@ def handle(event: Event) -> str:
 
 def receive(*, payload: bytes, signature: str) -> str:
     """Verify a delivery (raises InvalidWebhookError before anything is stored) and apply it."""
+    if len(payload) > MAX_BODY_BYTES:
+        raise BodyTooLargeError
     event = stripe_gateway.get_gateway().parse_webhook(payload=payload, signature=signature)
     return handle(event)

@@ -5,6 +5,9 @@ import socket
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
+
+from tests.databases import copy_of, default_connection_on, migrate_template
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +30,30 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One migrated SQLite file per test session (None on PostgreSQL, where the test database serves)."""
+    if connection.vendor != "sqlite":
+        return None
+    with django_db_blocker.unblock():
+        return migrate_template(tmp_path_factory.mktemp("template") / "template.sqlite3")
+
+
+@pytest.fixture
+def file_db(request, sqlite_template, django_db_blocker, tmp_path):
+    """A database that takes concurrent writers and other processes, as a URL for DATABASE_URL.
+
+    On SQLite a fresh copy of the migrated template, with the default connection pointed at it; on
+    PostgreSQL the test database itself, with the test made transactional so other connections see rows.
+    """
+    if sqlite_template is None:
+        request.getfixturevalue("transactional_db")
+        db = connection.settings_dict
+        user = db["USER"] or "postgres"
+        yield f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        return
+    path = copy_of(sqlite_template, tmp_path / "site.sqlite3")
+    with django_db_blocker.unblock(), default_connection_on(path):
+        yield f"sqlite:///{path}"

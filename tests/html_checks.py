@@ -13,6 +13,10 @@
 - links and buttons have an accessible name (text, aria-label or an image's alt);
 - ids are unique (labels and aria references depend on it).
 Pass `fragment=True` for a template fragment (no doctype/lang/title/h1 checks).
+
+`inline_code_problems(html)` lists what a Content-Security-Policy without 'unsafe-inline' refuses:
+an executable <script> without src (JSON-LD and other data blocks are fine), a <style> element,
+a style="" attribute, an on…="" event handler and a javascript: address.
 """
 
 from __future__ import annotations
@@ -21,6 +25,17 @@ import html5lib
 from html5lib.html5parser import ParseError
 
 EXEMPT_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
+# A <script> of any other type is a data block, which no policy stops (JSON-LD, JSON settings).
+EXECUTABLE_SCRIPT_TYPES = {
+    "",
+    "module",
+    "text/javascript",
+    "application/javascript",
+    "application/ecmascript",
+    "text/ecmascript",
+    "application/x-javascript",
+    "text/jscript",
+}
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
@@ -120,6 +135,32 @@ def html_problems(html: str, *, fragment: bool = False) -> list[str]:  # noqa: P
         if not _accessible_name(button):
             problems.append("<button> has no accessible name")
     return problems
+
+
+def inline_code_problems(html: str) -> list[str]:
+    tree = html5lib.parse(html, namespaceHTMLElements=False)
+    problems = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        script_type = (element.get("type") or "").split(";")[0].strip().lower()
+        if element.tag == "script" and element.get("src") is None and script_type in EXECUTABLE_SCRIPT_TYPES:
+            problems.append(f"inline <script>: {(element.text or '').strip()[:60]!r}")
+        if element.tag == "style":
+            problems.append(f"<style> element: {(element.text or '').strip()[:60]!r}")
+        for name, value in element.attrib.items():
+            if name == "style":
+                problems.append(f"style attribute on <{element.tag}>: {value[:60]!r}")
+            elif name.startswith("on"):
+                problems.append(f"event handler {name} on <{element.tag}>")
+            elif name in {"href", "src", "action", "formaction"} and value.strip().lower().startswith("javascript:"):
+                problems.append(f"javascript: address in <{element.tag} {name}>")
+    return problems
+
+
+def assert_no_inline_code(html: str) -> None:
+    problems = inline_code_problems(html)
+    assert not problems, "Inline code a strict Content-Security-Policy refuses:\n  " + "\n  ".join(problems)
 
 
 def assert_accessible_html(html: str, *, fragment: bool = False) -> None:

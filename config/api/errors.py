@@ -106,5 +106,6 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception):
-        logger.error("API request failed", extra={"path": request.path})
+        # The traceback goes to the log: the answer says nothing about it, so the log is all there is.
+        logger.error("API request failed", extra={"path": request.path}, exc_info=exc)
         return respond(500, "Something went wrong on our side. Please try again.", code="server_error")

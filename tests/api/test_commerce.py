@@ -157,6 +157,16 @@ def test_order_status_is_for_its_owner_only(client, guide):
     assert theirs.json() == missing.json()
 
 
+def test_an_order_whose_payment_did_not_match_shows_as_needing_a_refund(client, guide):
+    owner = UserFactory()
+    order = OrderFactory(product=guide, user=owner, status="needs_refund", amount_paid=1900)
+
+    response = client.get(f"/api/orders/{order.pk}", headers=_auth(owner))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "needs_refund"
+
+
 @pytest.mark.parametrize("order_id", ["0", "-1", "99999999999999999999", "abc"])
 def test_order_ids_out_of_range_are_a_400(client, order_id):
     response = client.get(f"/api/orders/{order_id}", headers=_auth(UserFactory()))

@@ -2,8 +2,6 @@
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection, connections
 
 from tests.courses.factories import UserFactory
 from tests.courses.world import ACTOR, CANARY, World, build_world, grant, marker
@@ -35,28 +33,9 @@ def staff(db):
 
 
 @pytest.fixture
-def race_db(request, django_db_setup, django_db_blocker, tmp_path):
-    """A database that takes concurrent writers: a fresh SQLite file, or PostgreSQL's test database.
-
-    The in-memory SQLite test database refuses a second writer outright ("database table is locked"), so on
-    SQLite the default connection points at a migrated file for the test. On PostgreSQL the test must carry
-    `race_marks` (transactional, with the migration data restored), so threads see committed rows.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with django_db_blocker.unblock():
-        saved_settings, saved_connection = connections.settings["default"], connections["default"]
-        connections.settings["default"] = {**saved_settings, "NAME": str(tmp_path / "race.sqlite3")}
-        file_connection = connections.create_connection("default")
-        connections["default"] = file_connection
-        call_command("migrate", verbosity=0)
-        try:
-            yield
-        finally:
-            file_connection.close()
-            connections.settings["default"] = saved_settings
-            connections["default"] = saved_connection
+def race_db(file_db):
+    """A database that takes concurrent writers (see `file_db`); on PostgreSQL the test carries `race_marks`."""
+    return file_db
 
 
 def race_marks() -> list:

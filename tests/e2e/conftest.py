@@ -11,7 +11,6 @@ other environment variables (several workers, BEHIND_PROXY=1, STAFF_REQUIRE_2FA=
 import os
 import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,55 +21,14 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
-from django.core.management import call_command
-from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One migrated SQLite file per test session; each test gets a copy of it."""
-    if connection.vendor != "sqlite":
-        return None
-    path = tmp_path_factory.mktemp("e2e-template") / "template.sqlite3"
-    with django_db_blocker.unblock():
-        saved = connections.settings["default"]
-        original = connections["default"]
-        connections.settings["default"] = {**saved, "NAME": str(path)}
-        conn = connections.create_connection("default")
-        connections["default"] = conn
-        try:
-            call_command("migrate", verbosity=0)
-        finally:
-            conn.close()
-            connections.settings["default"] = saved
-            connections["default"] = original
-    return path
-
-
 @pytest.fixture
-def live_db(request, sqlite_template, django_db_blocker, tmp_path):
-    """The database this test and its server share; its URL for the server's DATABASE_URL."""
-    if sqlite_template is None:
-        request.getfixturevalue("transactional_db")
-        db = connection.settings_dict
-        yield f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        return
-    path = tmp_path / "site.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    with django_db_blocker.unblock():
-        saved = connections.settings["default"]
-        original = connections["default"]
-        connections.settings["default"] = {**saved, "NAME": str(path)}
-        conn = connections.create_connection("default")
-        connections["default"] = conn
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            conn.close()
-            connections.settings["default"] = saved
-            connections["default"] = original
+def live_db(file_db):
+    """The database this test and its server share, as the server's DATABASE_URL."""
+    return file_db
 
 
 @dataclass

@@ -175,9 +175,8 @@ class FakeStripe:
             return self._create_session(params)
         if len(parts) == 3 and parts[:2] == ["checkout", "sessions"] and method == "GET":
             return self._get(self.sessions, parts[2], "checkout.session")
-        if len(parts) == 4 and parts[:2] == ["checkout", "sessions"] and parts[3] == "expire":
-            self.expire(parts[2])
-            return self.sessions[parts[2]]
+        if len(parts) == 4 and parts[:2] == ["checkout", "sessions"] and parts[3] == "expire" and method == "POST":
+            return self._expire_session(parts[2])
         if len(parts) == 2 and parts[0] == "charges" and method == "GET":
             return self._get(self.charges, parts[1], "charge")
         if len(parts) == 2 and parts[0] == "payment_intents" and method == "GET":
@@ -261,12 +260,25 @@ class FakeStripe:
             customer=None,
             livemode=False,
         )
+        session["total_details"] = {"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0}
         session["automatic_tax"]["enabled"] = (params.get("automatic_tax") or {}).get("enabled") == "true"
         session["consent"] = {"promotions": None, "terms_of_service": None}
         session["customer_details"] = None
         self.sessions[session_id] = session
         self._intent_metadata[session_id] = (params.get("payment_intent_data") or {}).get("metadata", {})
         return copy.deepcopy(session)
+
+    def _expire_session(self, session_id: str) -> dict:
+        session = self._get(self.sessions, session_id, "checkout.session")
+        if session["status"] != "open":
+            raise StripeFaultError(
+                400,
+                "invalid_request_error",
+                f"Only Checkout Sessions with a status in [open] can be expired. This one is {session['status']}.",
+                "checkout_session_not_open",
+            )
+        self.expire(session_id)
+        return copy.deepcopy(self.sessions[session_id])
 
     def _new_charge(self, intent: dict) -> dict:
         charge = shape("charge")
@@ -314,7 +326,11 @@ class FakeStripe:
             session["consent"] = {"promotions": None, "terms_of_service": "accepted"}
             if payment_status == "no_payment_required":
                 session["amount_total"] = 0
-                session["total_details"] = {"amount_discount": session["amount_subtotal"], "amount_shipping": 0}
+                session["total_details"] = {
+                    "amount_discount": session["amount_subtotal"],
+                    "amount_shipping": 0,
+                    "amount_tax": 0,
+                }
             else:
                 intent = shape("payment_intent")
                 intent.update(
@@ -331,6 +347,11 @@ class FakeStripe:
                 if payment_status == "paid":
                     self._new_charge(intent)
             return self._event("checkout.session.completed", session)
+
+    def open_session(self, params: dict) -> dict:
+        """A session made by someone else with access to the account (not by our checkout), e.g. another app."""
+        with self.lock:
+            return self._create_session(params)
 
     def async_succeed(self, session_id: str) -> dict:
         with self.lock:

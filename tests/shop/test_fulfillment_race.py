@@ -9,8 +9,7 @@ import threading
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from shop.models import Entitlement, Order, OutboxEmail
@@ -31,24 +30,8 @@ pytestmark = (
 
 
 @pytest.fixture
-def concurrent_db(django_db_setup, django_db_blocker, tmp_path):
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with django_db_blocker.unblock():
-        original = connections["default"]
-        saved = connections.settings["default"]
-        path = tmp_path / "race.sqlite3"
-        connections.settings["default"] = {**saved, "NAME": str(path)}
-        file_connection = connections.create_connection("default")
-        connections["default"] = file_connection
-        call_command("migrate", verbosity=0)
-        try:
-            yield
-        finally:
-            file_connection.close()
-            connections.settings["default"] = saved
-            connections["default"] = original
+def concurrent_db(file_db):
+    return file_db
 
 
 def _in_thread(work, results, index):
