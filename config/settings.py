@@ -300,6 +300,8 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 LOGIN_URL = "/accounts/login/"
+# Private pages send strangers to the same sign-in (codes for readers, password + TOTP for staff), not Wagtail's own form.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "/shop/library/"
 # Stripe: the secret key, the webhook signing secret and the API address (tests point it at a fake).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

@@ -1,6 +1,7 @@
-"""Site-wide plumbing views: the health check."""
+"""Site-wide plumbing views: the health check and uploaded media in embedded mode."""
 
 import logging
+import posixpath
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -10,6 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+# The folders of MEDIA_ROOT that hold files anyone may fetch: Wagtail's original images, their renditions
+# and admin avatars. Documents (MEDIA_ROOT/documents/) are not among them: only Wagtail's document view at
+# /documents/<id>/<name>, which checks the privacy of the document's collection, may serve them.
+PUBLIC_MEDIA_FOLDERS = frozenset({"images", "original_images", "avatar_images"})
 
 
 @never_cache
@@ -27,9 +33,13 @@ def healthz(request):
 
 
 def media(request, path):
-    """Uploaded media in embedded mode (SERVE_MEDIA=1); elsewhere the web server or a CDN serves them."""
+    """Public uploaded media in embedded mode (SERVE_MEDIA=1); elsewhere the web server or a CDN serves them."""
     if not settings.SERVE_MEDIA:
         raise Http404("Media are served by the web server.")
+    # The same normalisation static.serve applies, so "images/../documents/x" is judged as "documents/x".
+    path = posixpath.normpath(path).lstrip("/")
+    if path.split("/", 1)[0] not in PUBLIC_MEDIA_FOLDERS:
+        raise Http404("Not a public media file.")
     response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -294,6 +294,7 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
     """The learning endpoints. Imported late: the domain modules import the page models that import this file."""
     from django.core.exceptions import ValidationError as DjangoValidationError
 
+    from config import privacy
     from config.api import security
     from config.api.errors import ApiError, responses
     from courses import dashboard, enrolment, outline, progress
@@ -302,13 +303,13 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
     router = Router(tags=["learning"])
 
     def live_course(course_id: int):
-        course = CoursePage.objects.live().public().filter(pk=course_id).select_related("product").first()
+        course = privacy.public(CoursePage.objects.live()).filter(pk=course_id).select_related("product").first()
         if course is None:
             raise ApiError(404, "No such course.")
         return course
 
     def live_lesson(lesson_id: int):
-        lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
+        lesson = privacy.public(LessonPage.objects.live()).filter(pk=lesson_id).first()
         if lesson is None:
             raise ApiError(404, "No such lesson.")
         return lesson

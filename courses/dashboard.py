@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from config import privacy
 from courses import access, progress
 from courses.models import CoursePage, Enrolment, LessonCompletion
 
@@ -53,7 +54,7 @@ def for_student(*, user) -> dict:
     )
     suggested = [
         course
-        for course in CoursePage.objects.live().public().order_by("path")
+        for course in privacy.public(CoursePage.objects.live()).order_by("path")
         if course.pk not in {card.course.pk for card in cards}
     ]
     return {"cards": cards, "guides": _guides(user), "recent": recent, "suggested": suggested}

@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from config import privacy
 from config.api.fields import SeoField, StructuredDataField
 from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
@@ -56,7 +57,7 @@ class LessonFile(index.Indexed, models.Model):
         return self.file.name.rsplit("/", 1)[-1]
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(privacy.AliasAwarePrivacyMixin, Page):
     introduction = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
@@ -67,11 +68,12 @@ class CourseIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = CoursePage.objects.child_of(self).live().public().select_related("cover", "instructor")
+        courses = privacy.public(CoursePage.objects.child_of(self).live(), request=request)
+        context["courses"] = courses.select_related("cover", "instructor")
         return context
 
 
-class CoursePage(Page):
+class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
     summary = models.TextField(help_text="Two or three sentences: who the course is for and what it changes.")
     cover = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     outcomes = StreamField(
@@ -190,7 +192,7 @@ class CoursePage(Page):
         return data
 
 
-class LessonPage(Page):
+class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
     summary = models.TextField(help_text="One or two sentences shown to everyone, in outlines and search.")
     teaser = RichTextField(
         blank=True,

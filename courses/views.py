@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config import privacy
 from courses import access, certificates, dashboard, enrolment, files, progress, sharing
 from courses.forms import CertificateNameForm
 from courses.models import CoursePage, LessonFile, LessonPage
@@ -150,7 +151,7 @@ def confirm(request, token: str):
 
 
 def _free_courses():
-    return [course for course in CoursePage.objects.live().public() if course.is_free]
+    return [course for course in privacy.public(CoursePage.objects.live()) if course.is_free]
 
 
 @never_cache

@@ -14,6 +14,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
+from config import privacy
 from config.api.fields import SeoField, StructuredDataField
 from shop.api import ProductField
 
@@ -313,7 +314,7 @@ class Download(models.Model):
 # --- Pages: the sales pages editors write. They hold content only; buying happens in shop.views. ---
 
 
-class ShopIndexPage(Page):
+class ShopIndexPage(privacy.AliasAwarePrivacyMixin, Page):
     introduction = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
@@ -325,7 +326,8 @@ class ShopIndexPage(Page):
         from shop import entitlements
 
         context = super().get_context(request, *args, **kwargs)
-        context["guides"] = GuidePage.objects.child_of(self).live().public().select_related("product", "cover")
+        guides = privacy.public(GuidePage.objects.child_of(self).live(), request=request)
+        context["guides"] = guides.select_related("product", "cover")
         context["owned_ids"] = entitlements.product_ids_for(request.user)
         return context
 
@@ -334,7 +336,7 @@ class ShopIndexPage(Page):
         return self.introduction
 
 
-class GuidePage(Page):
+class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="guide_pages")
     author = models.ForeignKey(
         "website.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
@@ -450,7 +452,7 @@ class GuidePage(Page):
         return data
 
 
-class LegalPage(Page):
+class LegalPage(privacy.AliasAwarePrivacyMixin, Page):
     """Terms of sale, refund policy, privacy notice: editable pages that checkout links to."""
 
     body = RichTextField(features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])

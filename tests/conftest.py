@@ -3,10 +3,19 @@
 import socket
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
 from tests.databases import copy_of, default_connection_on, migrate_template
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: row ids are reused after each test's rollback, so a rendition
+    (or site root path) one test cached would otherwise answer for another test's rows."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

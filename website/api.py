@@ -8,6 +8,7 @@ import logging
 
 from django.conf import settings
 from django.core import signing
+from django.utils.cache import patch_vary_headers
 from rest_framework.renderers import JSONRenderer
 
 logger = logging.getLogger(__name__)
@@ -15,7 +16,8 @@ logger = logging.getLogger(__name__)
 PREVIEW_SALT = "website.api.preview"
 MAX_ID = 2_147_483_647
 INTEGER_PARAMETERS = ("limit", "offset", "child_of", "ancestor_of", "descendant_of", "translation_of", "id")
-PERSONALISED_VARY = "Cookie, Authorization, X-Session-Token"
+# Every header that can carry a caller's credentials; every v2 answer varies on all of them.
+CREDENTIAL_HEADERS = ("Cookie", "Authorization", "X-Session-Token")
 
 
 def preview_token(*, page, revision, user) -> str:
@@ -35,6 +37,37 @@ def _error(status: int, code: str, message: str):
     return response
 
 
+def depends_on_caller(request) -> bool:
+    """Whether a v2 answer may differ from what an anonymous caller gets for the same URL.
+
+    Gated fields say so themselves; beyond them, any caller who presents credentials (a session cookie,
+    an Authorization header, an app token) may pass view restrictions on pages and collections.
+    """
+    from courses.api import PRIVATE_FLAG
+
+    if getattr(request, PRIVATE_FLAG, False):
+        return True
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return True
+    if "Authorization" in request.headers or "X-Session-Token" in request.headers:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def cache_headers(request, response) -> None:
+    """private for answers that depend on the caller, public only for anonymous-identical ones."""
+    if response.has_header("Cache-Control"):
+        return
+    if depends_on_caller(request):
+        response["Cache-Control"] = "private, no-cache"
+    elif response.status_code == 200:
+        response["Cache-Control"] = f"public, max-age={settings.API_PUBLIC_MAX_AGE}"
+    else:
+        response["Cache-Control"] = "no-store"
+    patch_vary_headers(response, CREDENTIAL_HEADERS)
+
+
 def build_v2_router():
     from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
     from django.contrib.auth import get_user_model
@@ -50,7 +83,8 @@ def build_v2_router():
     from wagtail.images.api.v2.views import ImagesAPIViewSet
     from wagtail.models import Page
 
-    from courses.api import PRIVATE_FLAG, GatedField
+    from config import privacy
+    from courses.api import GatedField
     from website.models import AuthorProfile
 
     class StrictTokenAuthentication(XSessionTokenAuthentication):
@@ -119,18 +153,15 @@ def build_v2_router():
 
         def finalize_response(self, request, response, *args, **kwargs):
             response = super().finalize_response(request, response, *args, **kwargs)
-            if response.has_header("Cache-Control"):
-                return response
-            if getattr(request, PRIVATE_FLAG, False):
-                response["Cache-Control"] = "private, no-cache"
-                response["Vary"] = PERSONALISED_VARY
-            elif response.status_code == 200:
-                response["Cache-Control"] = f"public, max-age={settings.API_PUBLIC_MAX_AGE}"
-            else:
-                response["Cache-Control"] = "no-store"
+            cache_headers(request, response)
             return response
 
     class PagesEndpoint(Guarded, PagesAPIViewSet):
+        def get_base_queryset(self):
+            # Wagtail leaves out restricted sections but not aliases of their pages: list, detail and find
+            # all start from this queryset.
+            return privacy.visible(super().get_base_queryset(), request=self.request)
+
         @classmethod
         def get_urlpatterns(cls):
             from django.urls import path

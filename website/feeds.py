@@ -40,7 +40,7 @@ class ArticleFeed(Feed):
         return self.request.path
 
     def articles(self, obj=None):
-        return live_articles().prefetch_related("topics")
+        return live_articles(request=self.request).prefetch_related("topics")
 
     def items(self, obj=None):
         return self.articles(obj)[:FEED_LENGTH]

@@ -27,14 +27,14 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from config import privacy
 from config.api.fields import SeoField, StructuredDataField
 from website import seo
 from website.blocks import ArticleBodyBlock
-from website.routing import FastRouteMixin, RestrictionsMixin, public_q
 
 ARTICLES_PER_PAGE = 12
 WORDS_PER_MINUTE = 200
@@ -199,7 +199,7 @@ class AuthorProfile(index.Indexed, models.Model):
 # --- Pages ------------------------------------------------------------------------------------------
 
 
-class WebsitePage(RestrictionsMixin, Page):
+class WebsitePage(privacy.AliasAwarePrivacyMixin, Page):
     """What this app's page types share; abstract."""
 
     class Meta:
@@ -213,17 +213,16 @@ class WebsitePage(RestrictionsMixin, Page):
         return []
 
 
-def live_articles():
-    """Articles an anonymous reader may see, newest first."""
+def live_articles(*, request=None):
+    """Articles an anonymous reader may see (aliases of private articles excluded), newest first."""
     return (
-        ArticlePage.objects.live()
-        .filter(public_q())
+        privacy.public(ArticlePage.objects.live(), request=request)
         .select_related("author__photo", "hero_image")
         .order_by("-published_date", "-first_published_at", "-pk")
     )
 
 
-class HomePage(FastRouteMixin, WebsitePage):
+class HomePage(WebsitePage):
     introduction = models.TextField(blank=True, help_text="A short welcome under the site name.")
     featured_article = models.ForeignKey(
         "website.ArticlePage",
@@ -245,18 +244,19 @@ class HomePage(FastRouteMixin, WebsitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = list(live_articles()[:7])
+        articles = list(live_articles(request=request)[:7])
         featured = None
         if self.featured_article_id:
             featured = next((a for a in articles if a.pk == self.featured_article_id), None)
             if featured is None:
-                featured = live_articles().filter(pk=self.featured_article_id).first()
+                featured = live_articles(request=request).filter(pk=self.featured_article_id).first()
         if featured is None and articles:
             featured = articles[0]
         context["featured_article"] = featured
         context["latest_articles"] = [a for a in articles if a != featured][:6]
+        published = live_articles(request=request).values("pk")
         context["topics"] = Topic.objects.filter(
-            Exists(ArticleTopic.objects.filter(tag=OuterRef("pk"), content_object__in=live_articles().values("pk")))
+            Exists(ArticleTopic.objects.filter(tag=OuterRef("pk"), content_object__in=published))
         )
         context["author"] = featured.author if featured and featured.author else None
         context["index_url"] = featured.index_url(request) if featured else None
@@ -293,8 +293,6 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
     parent_page_types = ["website.HomePage"]
     subpage_types = ["website.ArticlePage"]
-    # Real articles win over the topic/author sub-routes (they cannot collide: those take two parts).
-    routes_children_first = True
 
     @classmethod
     def find_live(cls):
@@ -304,14 +302,14 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
     def search_summary(self) -> str:
         return self.search_description or self.introduction
 
-    def topics_in_use(self):
-        articles = ArticlePage.objects.child_of(self).live().filter(public_q())
+    def topics_in_use(self, request=None):
+        articles = privacy.public(ArticlePage.objects.child_of(self).live(), request=request)
         return Topic.objects.filter(
             Exists(ArticleTopic.objects.filter(tag=OuterRef("pk"), content_object__in=articles.values("pk")))
         ).annotate(article_count=Count("tagged_articles"))
 
-    def articles(self):
-        return live_articles().child_of(self).prefetch_related("topics")
+    def articles(self, request=None):
+        return live_articles(request=request).child_of(self).prefetch_related("topics")
 
     def paginate(self, request, queryset):
         return Paginator(queryset, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
@@ -326,13 +324,16 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
             )
         return self.render(
             request,
-            context_overrides={"articles": self.paginate(request, self.articles()), "topics": self.topics_in_use()},
+            context_overrides={
+                "articles": self.paginate(request, self.articles(request)),
+                "topics": self.topics_in_use(request),
+            },
         )
 
     @path("topic/<slug:slug>/", name="topic")
     def topic_view(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
-        articles = self.articles().filter(topic_items__tag=topic)
+        articles = self.articles(request).filter(topic_items__tag=topic)
         url = self.get_url(request) + self.reverse_subpage("topic", args=[slug])
         return self.render(
             request,
@@ -340,7 +341,7 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
             context_overrides={
                 "topic": topic,
                 "articles": self.paginate(request, articles),
-                "topics": self.topics_in_use(),
+                "topics": self.topics_in_use(request),
                 "extra_breadcrumbs": [(topic.name, url)],
                 "meta_title": f"{topic.name}: articles",
                 "meta_description": topic.description or f"Articles about {topic.name.lower()}.",
@@ -364,7 +365,7 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
     def author_view(self, request, slug):
         author = get_object_or_404(AuthorProfile.objects.select_related("photo"), slug=slug)
         url = self.get_url(request) + self.reverse_subpage("author", args=[slug])
-        articles = self.articles().filter(author=author)
+        articles = self.articles(request).filter(author=author)
         return self.render(
             request,
             template="website/author_page.html",
@@ -389,9 +390,9 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
         base = self.get_full_url(request)
         if not base:
             return urls
-        for topic in self.topics_in_use():
+        for topic in self.topics_in_use(request):
             urls.append({"location": base + self.reverse_subpage("topic", args=[topic.slug])})
-        authors = AuthorProfile.objects.filter(articles__in=ArticlePage.objects.child_of(self).live()).distinct()
+        authors = AuthorProfile.objects.filter(articles__in=self.articles(request).values("pk")).distinct()
         for author in authors.exclude(slug=None):
             urls.append({"location": base + self.reverse_subpage("author", args=[author.slug])})
         return urls
@@ -415,6 +416,14 @@ class RelatedArticle(Orderable):
     )
 
     panels = [FieldPanel("article")]
+
+
+class ArticlePageManager(PageManager):
+    """Articles always show their author, the author's photo and the hero picture: fetch them together, also
+    when Wagtail loads the page it routed to (`Page.specific` asks the default manager)."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("author__photo", "hero_image")
 
 
 class ArticlePage(WebsitePage):
@@ -474,6 +483,7 @@ class ArticlePage(WebsitePage):
         index.FilterField("published_date"),
     ]
     parent_page_types = ["website.ArticleIndexPage"]
+    objects = ArticlePageManager()
     api_fields = [
         APIField("standfirst"),
         APIField("hero_image"),
@@ -491,7 +501,6 @@ class ArticlePage(WebsitePage):
         APIField("structured_data", serializer=StructuredDataField()),
     ]
     subpage_types = []
-    route_select_related = ("author__photo", "hero_image")
 
     def save(self, *args, **kwargs):
         if self.published_date is None and self.first_published_at:
@@ -545,7 +554,7 @@ class ArticlePage(WebsitePage):
     def author_url(self, request) -> str | None:
         return self.author.get_url(request, index_url=self.index_url(request)) if self.author else None
 
-    def related_articles(self, limit: int = 3) -> list["ArticlePage"]:
+    def related_articles(self, limit: int = 3, *, request=None) -> list["ArticlePage"]:
         """Editor-picked first (in their order), then the newest sharing a topic; one query."""
         if not self.pk:
             return []
@@ -554,7 +563,7 @@ class ArticlePage(WebsitePage):
             content_object=OuterRef("pk"), tag__in=ArticleTopic.objects.filter(content_object=self.pk).values("tag")
         )
         return list(
-            live_articles()
+            live_articles(request=request)
             .exclude(pk=self.pk)
             .annotate(picked=Subquery(picked), shares_topic=Exists(shares_topic))
             .filter(Q(picked__isnull=False) | Q(shares_topic=True))
@@ -563,7 +572,7 @@ class ArticlePage(WebsitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.related_articles()
+        context["related_articles"] = self.related_articles(request=request)
         context["author_url"] = self.author_url(request)
         context["index_url"] = self.index_url(request)
         context["og_type"] = "article"

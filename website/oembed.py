@@ -14,6 +14,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpRequest, JsonResponse
 from wagtail.models import Page, Site
 
+from config import privacy
 from website import seo
 
 MAX_URL_LENGTH = 2048
@@ -82,7 +83,7 @@ def resolve(request, netloc: str, path: str):
     if result is None:
         return None, (), {}
     page, args, kwargs = result
-    if not page.live or list(page.get_view_restrictions()):
+    if not page.live or not privacy.is_public(page, request=request):
         return None, (), {}
     return page, args, kwargs
 

@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from config import privacy
 from website import oembed as oembed_provider
 from website import search as site_search
 from website import seo
@@ -24,7 +25,7 @@ def search(request):
     results_page, total = None, 0
     if terms:
         try:
-            results = Page.objects.live().public().search(query, operator="or")
+            results = privacy.public(Page.objects.live(), request=request).search(query, operator="or")
             results_page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
             total = results_page.paginator.count
         except Exception:  # a backend that chokes on a query must not cost the reader a 500

@@ -1,4 +1,10 @@
-"""The article page needs at most 8 queries and the home page at most 10, however many articles exist."""
+"""Pages routed by Wagtail itself need at most 12 queries each, however many articles exist.
+
+Where they go on an article: the site, the route (the home page, then a query for each child and another
+for its specific row, two levels down), the view restrictions, the settings, the topics, the related
+articles, the sections the listings leave out, and the header menu. The breadcrumbs cost none: Wagtail's
+routing keeps each parent it passed (`get_parent()`).
+"""
 
 import pytest
 from django.db import connection
@@ -6,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.website.conftest import add_article
 
-LIMITS = {"/articles/hip-flexor-stretches/": 8, "/": 10, "/articles/": 12}
+LIMITS = {"/articles/hip-flexor-stretches/": 12, "/": 12, "/articles/": 12}
 
 
 def queries_for(client, url):

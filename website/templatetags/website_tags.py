@@ -90,11 +90,8 @@ def site_nav(context) -> list[dict]:
         return []
 
     def load():
-        rows = getattr(request, "_website_nav", None)
-        if rows is None:
-            root = seo.site_root(request)
-            rows = list(Page.objects.child_of(root).live().in_menu()) if root else []
-        return rows
+        root = seo.site_root(request)
+        return list(Page.objects.child_of(root).live().in_menu()) if root else []
 
     items = []
     for row in seo.request_cache(request, "nav", load):
