@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "website",
     "courses",
     "shop",
+    "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

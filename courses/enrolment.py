@@ -8,11 +8,11 @@ from datetime import datetime
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.accounts import normalise_email
 from courses import mail
 from courses.models import CoursePage, Enrolment
 
@@ -42,13 +42,6 @@ class Confirmation:
     enrolment: Enrolment
     course: CoursePage
     created: bool
-
-
-def normalise_email(email: str) -> str:
-    email = (email or "").strip()
-    validate_email(email)
-    local, _, domain = email.rpartition("@")
-    return f"{local}@{domain.lower()}"
 
 
 def optin_token(*, email: str, course: CoursePage) -> str:
@@ -100,7 +93,7 @@ def read_optin(*, token: str) -> tuple[str, CoursePage]:
 
 def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
     """The student pressed Continue: find or create their account, enrol them, record their consent."""
-    from shop import accounts
+    from core import accounts
 
     email, course = read_optin(token=token)
     now = now or timezone.now()

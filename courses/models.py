@@ -59,7 +59,6 @@ class CourseIndexPage(Page):
     introduction = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    parent_page_types = ["website.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
     template = "courses/course_index_page.html"
@@ -80,7 +79,7 @@ class CoursePage(Page):
         help_text="One short line per outcome.",
     )
     instructor = models.ForeignKey(
-        "website.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
+        "core.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
     )
     # PROTECT: deleting the product must never quietly turn a paid course into a free one.
     product = models.ForeignKey(

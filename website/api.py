@@ -50,8 +50,8 @@ def build_v2_router():
     from wagtail.images.api.v2.views import ImagesAPIViewSet
     from wagtail.models import Page
 
+    from core.models import AuthorProfile
     from courses.api import PRIVATE_FLAG, GatedField
-    from website.models import AuthorProfile
 
     class StrictTokenAuthentication(XSessionTokenAuthentication):
         """An X-Session-Token that does not resolve is refused (401), not quietly treated as anonymous."""

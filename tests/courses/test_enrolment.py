@@ -5,9 +5,9 @@ import re
 from django.core import mail, signing
 from django.urls import reverse
 
+from core.models import OutboxEmail
 from courses import enrolment
 from courses.models import Enrolment
-from shop.models import OutboxEmail
 
 
 def _confirm_link(message) -> str:

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
 
-from shop.models import Entitlement, Order, OutboxEmail
+from core.models import OutboxEmail
+from shop.models import Entitlement, Order
 from tests.shop.conftest import buy, deliver
 from tests.shop.factories import ProductFactory
 

@@ -1,10 +1,10 @@
-"""shop.accounts: one account per e-mail address."""
+"""core.accounts: one account per e-mail address."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from shop.accounts import user_for_email
+from core.accounts import user_for_email
 from tests.shop.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
