@@ -30,7 +30,3 @@ class ProductPromotionBlock(blocks.StructBlock):
         context["owned"] = bool(product) and product.pk in entitlements.product_ids_for(user)
         context["buy_url"] = reverse("shop:buy", kwargs={"slug": product.slug}) if product else ""
         return context
-
-
-# The name the website's block list refers to.
-ProductPromoBlock = ProductPromotionBlock
