@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "website",
     "courses",
     "shop",
+    "core",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -281,8 +282,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Buyers sign in with a one-time code sent to their e-mail; a password is optional. Sign-up proves the
 # address with a code before any account exists for it, and answers the same whether or not it has one.
-# Staff never sign in by code or link (shop.account_adapter); they use a password and may enrol TOTP.
-ACCOUNT_ADAPTER = "shop.account_adapter.AccountAdapter"
+# Staff never sign in by code or link (core.account_adapter); they use a password and may enrol TOTP.
+ACCOUNT_ADAPTER = "core.account_adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
@@ -300,7 +301,7 @@ STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 LOGIN_URL = "/accounts/login/"
-# Private pages send strangers to the same sign-in (codes for readers, password + TOTP for staff), not Wagtail's own form.
+# Private pages send strangers to our sign-in (codes for readers, password + TOTP for staff), not Wagtail's.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "/shop/library/"
 # Stripe: the secret key, the webhook signing secret and the API address (tests point it at a fake).

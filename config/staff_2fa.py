@@ -18,7 +18,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from shop import accounts
+from core import accounts
 
 logger = logging.getLogger(__name__)
 

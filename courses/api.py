@@ -294,9 +294,9 @@ def build_router() -> Router:  # noqa: PLR0915 - one router, its endpoints side 
     """The learning endpoints. Imported late: the domain modules import the page models that import this file."""
     from django.core.exceptions import ValidationError as DjangoValidationError
 
-    from config import privacy
     from config.api import security
     from config.api.errors import ApiError, responses
+    from core import privacy
     from courses import dashboard, enrolment, outline, progress
     from courses.models import CoursePage, LessonPage
 

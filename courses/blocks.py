@@ -6,6 +6,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from core.blocks import CalloutBlock
 from shop.blocks import ProductPromotionBlock
 
 
@@ -52,17 +53,6 @@ class WorksheetBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         template = "courses/blocks/worksheet.html"
-
-
-class CalloutBlock(blocks.StructBlock):
-    tone = blocks.ChoiceBlock(
-        choices=[("tip", "Tip"), ("caution", "Caution"), ("note", "Note")], default="tip", required=True
-    )
-    text = blocks.RichTextBlock(features=["bold", "italic", "link"])
-
-    class Meta:
-        icon = "warning"
-        template = "courses/blocks/callout.html"
 
 
 class LessonBodyBlock(blocks.StreamBlock):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from config import privacy
+from core import privacy
 from courses import access, progress
 from courses.models import CoursePage, Enrolment, LessonCompletion
 

@@ -6,13 +6,15 @@ Called by `manage.py load_demo` after the website and shop demos; looks up befor
 import io
 import logging
 
-from django.apps import apps
 from django.core.files.base import ContentFile
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from core.models import AuthorProfile
 from courses.models import CourseIndexPage, CoursePage, LessonFile, LessonPage
+from shop.models import Product
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ def _free_lessons(paid_url: str, promotions: list) -> list[dict]:
                 ),
                 (
                     "callout",
-                    {"tone": "caution", "text": RichText("<p>Stretch to a light tension, never to pain.</p>")},
+                    {"tone": "warning", "text": RichText("<p>Stretch to a light tension, never to pain.</p>")},
                 ),
             ],
         },
@@ -232,10 +234,10 @@ def _lessons(course: CoursePage, specs: list[dict]) -> None:
 
 
 def load() -> None:
-    home_model = apps.get_model("website", "HomePage")
-    author_model = apps.get_model("website", "AuthorProfile")
-    product_model = apps.get_model("shop", "Product")
-    home = home_model.objects.first()
+    author_model = AuthorProfile
+    product_model = Product
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    home = site.root_page.specific if site else None
     if home is None:
         logger.warning("No home page: the course demo needs the website demo first")
         return

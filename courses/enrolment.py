@@ -9,11 +9,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.accounts import normalise_email
 from courses import mail
 from courses.models import CoursePage, Enrolment
 
@@ -48,13 +48,6 @@ class Confirmation:
     course: CoursePage
     created: bool
     may_sign_in: bool
-
-
-def normalise_email(email: str) -> str:
-    email = (email or "").strip()
-    validate_email(email)
-    local, _, domain = email.rpartition("@")
-    return f"{local}@{domain.lower()}"
 
 
 def optin_token(*, email: str, course: CoursePage, now: datetime | None = None) -> str:
@@ -117,9 +110,10 @@ def _may_sign_in(user) -> bool:
     """A link proves the mailbox only: it opens a fresh student account, never an editor's or a buyer's."""
     from allauth.mfa.utils import is_mfa_enabled
 
-    from shop import accounts
+    from core import accounts
+    from shop import entitlements
 
-    return not (accounts.is_staff(user) or accounts.has_purchases(user) or is_mfa_enabled(user))
+    return not (accounts.is_staff(user) or entitlements.ever_granted(user) or is_mfa_enabled(user))
 
 
 def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
@@ -128,7 +122,7 @@ def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
     Each link works once: pressing it records consent at a time later than the link was issued, and a
     link issued before the latest consent is refused (LinkUsedError). The address counts as verified.
     """
-    from shop import accounts
+    from core import accounts
 
     email, course, issued = _read(token)
     now = now or timezone.now()

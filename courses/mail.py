@@ -2,7 +2,7 @@
 
 import logging
 
-from shop import outbox
+from core import outbox
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from config import privacy
 from config.api.fields import SeoField, StructuredDataField
+from core import privacy
 from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
 from courses.page_forms import LessonPageForm
@@ -61,7 +61,6 @@ class CourseIndexPage(privacy.AliasAwarePrivacyMixin, Page):
     introduction = models.TextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    parent_page_types = ["website.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
     template = "courses/course_index_page.html"
@@ -83,7 +82,7 @@ class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
         help_text="One short line per outcome.",
     )
     instructor = models.ForeignKey(
-        "website.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
+        "core.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
     )
     # PROTECT: deleting the product must never quietly turn a paid course into a free one.
     product = models.ForeignKey(

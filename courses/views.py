@@ -14,11 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config import privacy
+from core import accounts, privacy
 from courses import access, certificates, dashboard, enrolment, files, progress, sharing
 from courses.forms import CertificateNameForm
 from courses.models import CoursePage, LessonFile, LessonPage
-from shop import accounts
 
 logger = logging.getLogger(__name__)
 

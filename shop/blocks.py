@@ -19,18 +19,14 @@ class ProductPromotionBlock(blocks.StructBlock):
         template = "shop/blocks/product_promotion.html"
 
     def get_context(self, value, parent_context=None):
-        from shop import entitlements
+        from shop import entitlements, pages
 
         context = super().get_context(value, parent_context=parent_context)
         product = value.get("product")
         request = (parent_context or {}).get("request")
         user = getattr(request, "user", None)
         context["product"] = product
-        context["page"] = product.guide_pages.live().select_related("cover").first() if product else None
+        context["page"] = pages.page_for(product)
         context["owned"] = bool(product) and product.pk in entitlements.product_ids_for(user)
         context["buy_url"] = reverse("shop:buy", kwargs={"slug": product.slug}) if product else ""
         return context
-
-
-# The name the website's block list refers to.
-ProductPromoBlock = ProductPromotionBlock

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shop import entitlements, stripe_gateway
 from shop.models import CheckoutSession, Order, Product
+from shop.pages import legal_urls
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,6 @@ CONSENT_LABEL = (
     "Start my access straight away. I understand that I then lose my 14-day right of withdrawal "
     "(refunds follow the refund policy)."
 )
-LEGAL_PAGES = {"terms": "/terms/", "refund_policy": "/refund-policy/", "privacy": "/privacy/"}
 
 
 class CheckoutError(Exception):
@@ -63,17 +63,6 @@ def _tax_code(product: Product) -> str:
 def _unstarted(order: Order, user) -> bool:
     same_buyer = order.user_id == (user.pk if user.is_authenticated else None)
     return same_buyer and order.status == Order.Status.PENDING and not order.stripe_session_id
-
-
-def legal_urls() -> dict[str, str]:
-    """Where the terms of sale, the refund policy and the privacy notice live (the editable legal pages)."""
-    from shop.models import LegalPage
-
-    found = {
-        page.slug: page.url
-        for page in LegalPage.objects.live().filter(slug__in=[p.strip("/") for p in LEGAL_PAGES.values()])
-    }
-    return {name: found.get(path.strip("/")) or path for name, path in LEGAL_PAGES.items()}
 
 
 def _order_for(*, token: str, product: Product, user, browser_key: str, consent: bool | None) -> Order:

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
-from shop import accounts, entitlements, fulfillment, stripe_gateway
+from core import accounts
+from shop import entitlements, fulfillment, stripe_gateway
 from shop.entitlements import Actor
 from shop.models import Download, Entitlement, EntitlementChange, Order, Product, RefundRequest, format_money
 

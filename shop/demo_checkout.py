@@ -4,7 +4,8 @@ import logging
 
 from django.core.exceptions import ValidationError
 
-from shop import accounts, stripe_gateway, webhooks
+from core import accounts
+from shop import stripe_gateway, webhooks
 from shop.models import Order
 
 logger = logging.getLogger(__name__)

@@ -93,6 +93,11 @@ def product_ids_for(user) -> set[int]:
     return owned
 
 
+def ever_granted(user) -> bool:
+    """Whether anything was ever granted to this account (paid, imported or given by staff, active or not)."""
+    return _authenticated(user) and Entitlement.objects.filter(user=user).exists()
+
+
 def state_for(*, user, product: Product) -> EntitlementState | None:
     """The user's standing for one product (None when they never had it); ownership through a bundle counts."""
     if not _authenticated(user):

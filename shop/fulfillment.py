@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from shop import accounts, entitlements, outbox, stripe_gateway
+from core import accounts, outbox
+from shop import entitlements, stripe_gateway
 from shop.entitlements import Actor
 from shop.models import CheckoutSession, Order, Product, StripeEvent, format_money
 

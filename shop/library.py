@@ -5,9 +5,8 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from wagtail.models import Page
 
-from shop import downloads, entitlements
+from shop import downloads, entitlements, pages
 from shop.models import Entitlement, Product, ProductFile
 
 
@@ -40,15 +39,9 @@ class LibraryItem:
 
 
 def page_url_for(product: Product) -> str:
-    """The URL of the first live page that points at the product (a guide's sales page, a course page)."""
-    for relation in Product._meta.related_objects:
-        model = relation.related_model
-        if not (isinstance(model, type) and issubclass(model, Page)) or relation.many_to_many:
-            continue
-        page = model.objects.live().filter(**{relation.field.name: product}).first()
-        if page is not None:
-            return page.url or ""
-    return ""
+    """The URL of the first live page that shows the product (a guide's sales page, a course page)."""
+    page = pages.page_for(product)
+    return (page.url or "") if page is not None else ""
 
 
 def items_for(user) -> list[LibraryItem]:

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from shop import accounts, entitlements, outbox
+from core import accounts, outbox
+from shop import entitlements
 from shop.entitlements import Actor
 from shop.models import Product
 

@@ -83,9 +83,9 @@ def build_v2_router():
     from wagtail.images.api.v2.views import ImagesAPIViewSet
     from wagtail.models import Page
 
-    from config import privacy
+    from core import privacy
+    from core.models import AuthorProfile
     from courses.api import GatedField
-    from website.models import AuthorProfile
 
     class StrictTokenAuthentication(XSessionTokenAuthentication):
         """An X-Session-Token that does not resolve is refused (401), not quietly treated as anonymous."""

@@ -10,6 +10,7 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from core.blocks import CalloutBlock
 from shop.blocks import ProductPromotionBlock
 
 
@@ -33,18 +34,6 @@ class QuoteBlock(blocks.StructBlock):
     class Meta:
         icon = "openquote"
         template = "website/blocks/quote.html"
-
-
-class CalloutBlock(blocks.StructBlock):
-    TONES = [("tip", "Tip"), ("note", "Good to know"), ("warning", "Take care")]
-
-    tone = blocks.ChoiceBlock(choices=TONES, default="tip")
-    title = blocks.CharBlock(required=False, max_length=120)
-    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
-
-    class Meta:
-        icon = "help"
-        template = "website/blocks/callout.html"
 
 
 class ExerciseStepsBlock(blocks.StructBlock):

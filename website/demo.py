@@ -14,7 +14,9 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
-from website.models import ArticleIndexPage, ArticlePage, AuthorProfile, HomePage, RelatedArticle, SiteSettings, Topic
+from core.models import AuthorProfile
+from website import demo_guides
+from website.models import ArticleIndexPage, ArticlePage, HomePage, RelatedArticle, SiteSettings, Topic
 
 logger = logging.getLogger(__name__)
 
@@ -487,3 +489,4 @@ def load() -> None:
     if home.featured_article_id is None and articles:
         home.featured_article = articles[0]
         home.save_revision().publish()
+    demo_guides.load()

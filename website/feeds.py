@@ -6,8 +6,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from core.models import AuthorProfile
 from website import seo
-from website.models import AuthorProfile, Topic, live_articles
+from website.models import Topic, live_articles
 
 FEED_LENGTH = 20
 

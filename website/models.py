@@ -1,4 +1,4 @@
-"""Editorial pages, topics, the author profile and the site-wide settings.
+"""Editorial pages (articles, guide sales pages, legal pages), topics and the site-wide settings.
 
 Cross-app protocols that other page types may answer too (see website/seo.py):
 `structured_data(request) -> list[dict]`, `oembed(request, *, maxwidth, maxheight) -> dict`,
@@ -14,13 +14,12 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
-from django.utils.text import slugify
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase, TagBase
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -29,10 +28,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
-from config import privacy
 from config.api.fields import SeoField, StructuredDataField
+from core import privacy
+from core.models import AuthorProfile
+from shop.api import ProductField
+from shop.models import Product
 from website import seo
 from website.blocks import ArticleBodyBlock
 
@@ -101,101 +102,6 @@ class ArticleTopic(ItemBase):
     content_object = ParentalKey("website.ArticlePage", on_delete=models.CASCADE, related_name="topic_items")
 
 
-# --- Author -----------------------------------------------------------------------------------------
-
-
-class LinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(max_length=60, help_text="e.g. LinkedIn, Clinic website")
-    url = blocks.URLBlock()
-
-    class Meta:
-        icon = "link"
-
-
-@register_snippet
-class AuthorProfile(index.Indexed, models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(
-        max_length=80,
-        unique=True,
-        null=True,
-        blank=True,
-        help_text="The address of the author's page; made from the name if empty.",
-    )
-    credentials = models.CharField(
-        max_length=60, blank=True, help_text="Post-nominal letters, comma-separated for several, e.g. CNMT."
-    )
-    role = models.CharField(max_length=160, blank=True, help_text="One line under the name.")
-    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    biography = RichTextField(blank=True, features=["bold", "italic", "link"])
-    links = StreamField([("link", LinkBlock())], blank=True, help_text="Profiles elsewhere (used as sameAs).")
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldRowPanel([FieldPanel("credentials"), FieldPanel("role")]),
-        FieldPanel("photo"),
-        FieldPanel("biography"),
-        FieldPanel("links"),
-    ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return f"{self.name}, {self.credentials}" if self.credentials else self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            base = slugify(self.name)[:70] or "author"
-            slug, n = base, 2
-            while AuthorProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-                slug, n = f"{base}-{n}", n + 1
-            self.slug = slug
-        super().save(*args, **kwargs)
-
-    @property
-    def credential_list(self) -> list[str]:
-        return [c.strip() for c in self.credentials.split(",") if c.strip()]
-
-    @property
-    def biography_text(self) -> str:
-        return strip_tags(self.biography).strip()
-
-    def get_url(self, request=None, *, index_url: str | None = None) -> str | None:
-        """The author's page under the article index (found once per request when not given)."""
-        if index_url is None:
-            index_page = seo.request_cache(request, "article_index", ArticleIndexPage.find_live)
-            index_url = index_page.get_url(request) if index_page else None
-        if not index_url or not self.slug:
-            return None
-        return f"{index_url}author/{self.slug}/"
-
-    def structured_data(self, request, *, index_url: str | None = None) -> dict:
-        """A schema.org Person; shop and courses call it through their foreign key to the author."""
-        person = {"@context": "https://schema.org", "@type": "Person", "name": self.name}
-        if self.role:
-            person["jobTitle"] = self.role
-        if self.credentials:
-            person["honorificSuffix"] = self.credentials
-            person["hasCredential"] = [
-                {"@type": "EducationalOccupationalCredential", "credentialCategory": "certification", "name": name}
-                for name in self.credential_list
-            ]
-        if self.photo:
-            person["image"] = seo.absolute_image_url(request, self.photo, "fill-480x480|format-jpeg")
-        if self.biography_text:
-            person["description"] = self.biography_text
-        url = self.get_url(request, index_url=index_url)
-        if url:
-            person["url"] = seo.absolute(request, url)
-        same_as = [link.value["url"] for link in self.links if link.block_type == "link"]
-        if same_as:
-            person["sameAs"] = same_as
-        return person
-
-
 # --- Pages ------------------------------------------------------------------------------------------
 
 
@@ -236,7 +142,13 @@ class HomePage(WebsitePage):
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("featured_article")]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
     max_count = 1
-    # No subpage_types: the shop and the courses add their index pages under the home page.
+    # Named downward: pages below the home page never name it as their parent.
+    subpage_types = [
+        "website.ArticleIndexPage",
+        "website.ShopIndexPage",
+        "website.LegalPage",
+        "courses.CourseIndexPage",
+    ]
 
     @property
     def search_summary(self) -> str:
@@ -632,3 +544,165 @@ class ArticlePage(WebsitePage):
         if self.hero_image:
             data.update(seo.oembed_thumbnail(request, self.hero_image, maxwidth=maxwidth, maxheight=maxheight))
         return data
+
+
+# --- Sales and legal pages: editorial pages about the shop's products. Buying happens in shop.views. ---
+
+
+class ShopIndexPage(privacy.AliasAwarePrivacyMixin, Page):
+    introduction = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["website.GuidePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from shop import entitlements
+
+        context = super().get_context(request, *args, **kwargs)
+        guides = privacy.public(GuidePage.objects.child_of(self).live(), request=request)
+        context["guides"] = guides.select_related("product", "cover")
+        context["owned_ids"] = entitlements.product_ids_for(request.user)
+        return context
+
+    @property
+    def search_summary(self) -> str:
+        return self.introduction
+
+
+class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
+    product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="guide_pages")
+    author = models.ForeignKey(
+        "core.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
+    )
+    cover = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subtitle = models.CharField(max_length=200, blank=True)
+    description = RichTextField(features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])
+    table_of_contents = models.TextField(blank=True, help_text="One chapter per line.")
+    sample_chapter = RichTextField(blank=True, features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])
+    year = models.PositiveIntegerField(null=True, blank=True)
+    edition = models.CharField(max_length=60, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("subtitle"),
+        FieldPanel("product"),
+        FieldPanel("author"),
+        FieldPanel("cover"),
+        FieldPanel("description"),
+        FieldPanel("table_of_contents"),
+        FieldPanel("sample_chapter"),
+        FieldPanel("year"),
+        FieldPanel("edition"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("subtitle", boost=2),
+        index.SearchField("description"),
+        index.SearchField("table_of_contents"),
+    ]
+    parent_page_types = ["website.ShopIndexPage"]
+    api_fields = [
+        APIField("subtitle"),
+        APIField("product", serializer=ProductField()),
+        APIField("author"),
+        APIField("cover"),
+        APIField("cover_rendition", serializer=ImageRenditionField("max-800x1200|format-webp", source="cover")),
+        APIField("description"),
+        APIField("chapters"),
+        APIField("sample_chapter"),
+        APIField("year"),
+        APIField("edition"),
+        APIField("seo", serializer=SeoField()),
+        APIField("structured_data", serializer=StructuredDataField()),
+    ]
+    subpage_types = []
+
+    @property
+    def chapters(self) -> list[str]:
+        return [line.strip() for line in self.table_of_contents.splitlines() if line.strip()]
+
+    @property
+    def search_summary(self) -> str:
+        return self.subtitle or strip_tags(self.description)[:300]
+
+    def get_context(self, request, *args, **kwargs):
+        from shop import entitlements
+
+        context = super().get_context(request, *args, **kwargs)
+        context["owned"] = bool(self.product_id) and self.product_id in entitlements.product_ids_for(request.user)
+        return context
+
+    def structured_data(self, request) -> list[dict]:
+        url = request.build_absolute_uri(self.get_url(request) or "/")
+        book = {
+            "@context": "https://schema.org",
+            "@type": "Book",
+            "name": self.title,
+            "url": url,
+            "description": self.search_summary,
+            "bookFormat": "https://schema.org/EBook",
+            "inLanguage": "en",
+        }
+        if self.year:
+            book["datePublished"] = str(self.year)
+        if self.edition:
+            book["bookEdition"] = self.edition
+        if self.cover:
+            book["image"] = request.build_absolute_uri(self.cover.get_rendition("width-800").url)
+        if self.author:
+            book["author"] = self.author.structured_data(request)
+        if self.product:
+            book["offers"] = {
+                "@type": "Offer",
+                "price": f"{self.product.price_amount / 100:.2f}",
+                "priceCurrency": self.product.currency.upper(),
+                "availability": "https://schema.org/InStock"
+                if self.product.active
+                else "https://schema.org/Discontinued",
+                "url": request.build_absolute_uri(reverse("shop:buy", kwargs={"slug": self.product.slug})),
+            }
+        return [book]
+
+    def oembed(self, request, *, maxwidth: int | None, maxheight: int | None) -> dict:
+        url = request.build_absolute_uri(self.get_url(request) or "/")
+        width, height = min(maxwidth or 600, 600), min(maxheight or 240, 240)
+        price = f" · {self.product.price_display}" if self.product else ""
+        html = (
+            f'<blockquote class="backcare-embed" style="margin:0;max-width:{width}px">'
+            f'<p><a href="{escape(url)}">{escape(self.title)}</a>{escape(price)}</p>'
+            f"<p>{escape(self.search_summary)}</p></blockquote>"
+        )
+        data = {"type": "rich", "title": self.title, "html": html, "width": width, "height": height}
+        if self.author:
+            data["author_name"] = str(self.author)
+        if self.cover:
+            rendition = self.cover.get_rendition("max-300x400")
+            data.update(
+                thumbnail_url=request.build_absolute_uri(rendition.url),
+                thumbnail_width=rendition.width,
+                thumbnail_height=rendition.height,
+            )
+        return data
+
+
+class LegalPage(privacy.AliasAwarePrivacyMixin, Page):
+    """Terms of sale, refund policy, privacy notice: editable pages that checkout links to."""
+
+    body = RichTextField(features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])
+    updated_on = models.DateField(null=True, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("updated_on"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["website.HomePage"]
+    subpage_types = []
+
+    @property
+    def search_summary(self) -> str:
+        return strip_tags(self.body)[:300]
+
+    @classmethod
+    def urls_by_slug(cls, slugs: list[str]) -> dict[str, str]:
+        """{slug: URL} of the live legal pages among `slugs`; checkout asks through shop.pages."""
+        return {page.slug: page.url for page in cls.objects.live().filter(slug__in=slugs)}

@@ -14,7 +14,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpRequest, JsonResponse
 from wagtail.models import Page, Site
 
-from config import privacy
+from core import privacy
 from website import seo
 
 MAX_URL_LENGTH = 2048

@@ -9,52 +9,17 @@ Page types plug in through plain attributes and methods, with no import of this 
 
 from __future__ import annotations
 
-import json
-from urllib.parse import urljoin
-
 from django.conf import settings
-from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
-SCHEMA = "https://schema.org"
-
-
-def request_cache(request, key, load):
-    """Compute `load()` once per request (or every time without a request)."""
-    if request is None:
-        return load()
-    cache = request.__dict__.setdefault("_website_cache", {})
-    if key not in cache:
-        cache[key] = load()
-    return cache[key]
-
-
-def absolute(request, url: str) -> str:
-    if url.startswith(("http://", "https://")):
-        return url
-    if request is not None:
-        return request.build_absolute_uri(url)
-    return urljoin(settings.WAGTAILADMIN_BASE_URL, url)
-
-
-def absolute_image_url(request, image, spec: str) -> str:
-    return absolute(request, image.get_rendition(spec).url)
-
-
-def oembed_thumbnail(request, image, *, maxwidth: int | None, maxheight: int | None) -> dict:
-    """A 16:9 thumbnail no larger than the consumer's maxwidth/maxheight."""
-    width, height = 640, 360
-    if maxwidth and maxwidth < width:
-        width, height = maxwidth, maxwidth * 9 // 16
-    if maxheight and maxheight < height:
-        width, height = maxheight * 16 // 9, maxheight
-    width, height = max(width, 16), max(height, 9)
-    rendition = image.get_rendition(f"fill-{width}x{height}|format-jpeg")
-    return {
-        "thumbnail_url": absolute(request, rendition.url),
-        "thumbnail_width": rendition.width,
-        "thumbnail_height": rendition.height,
-    }
+from core.seo import (  # noqa: F401 - the site's modules use them as seo.absolute(...)
+    SCHEMA,
+    absolute,
+    absolute_image_url,
+    json_ld,
+    oembed_thumbnail,
+    request_cache,
+)
 
 
 def site_settings(request):
@@ -102,15 +67,6 @@ def breadcrumb_list(request, crumbs) -> dict:
             for position, (title, url) in enumerate(crumbs, start=1)
         ],
     }
-
-
-def json_ld(obj) -> str:
-    """JSON safe inside <script>: no '</script>' or HTML comment can close it early."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(raw, escaped)
-    # Safe to mark safe: json.dumps output with <, > and & escaped: inert inside <script>.
-    return mark_safe(text)  # nosec B308, B703
 
 
 def canonical_url(request) -> str:

@@ -2,7 +2,7 @@
 
 from wagtail.contrib.sitemaps import Sitemap
 
-from config import privacy
+from core import privacy
 
 
 class PublicSitemap(Sitemap):

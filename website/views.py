@@ -9,7 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
-from config import privacy
+from core import privacy
 from website import oembed as oembed_provider
 from website import search as site_search
 from website import seo

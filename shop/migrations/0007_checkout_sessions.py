@@ -22,7 +22,7 @@ def keep_existing_sessions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('shop', '0006_outbox_headers'),
+        ('shop', '0001_squashed_0006_outbox_headers'),
     ]
 
     operations = [

@@ -10,8 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from wagtail.models import Page
 
+from core.models import OutboxEmail
 from courses import drip, enrolment
-from shop.models import OutboxEmail
 from tests.courses.conftest import CANARY
 
 LINK = re.compile(r"""(?:href|src|action)=["']([^"'#]+)""")

@@ -183,7 +183,7 @@ def test_migration_replaces_email_shaped_names_already_stored(world, finished):
 
     from django.apps import apps
 
-    migration = import_module("courses.migrations.0003_certificate_names")
+    migration = import_module("courses.migrations.0004_certificate_names")
     stored = certificates.issue(user=finished, course=world.free)
     Certificate.objects.filter(pk=stored.pk).update(student_name=finished.email)
 

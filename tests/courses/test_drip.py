@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from core.models import OutboxEmail
 from courses import drip, enrolment
 from courses.models import DripNotice, Enrolment
 from shop import entitlements
-from shop.models import OutboxEmail
 from tests.courses.conftest import ACTOR, grant
 from tests.courses.factories import UserFactory
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 from django.db import connections
 from django.utils import timezone
 
+from core.models import OutboxEmail
 from courses import drip
 from courses.models import DripNotice
-from shop.models import OutboxEmail
 from tests.courses.conftest import build_world, grant, race_marks
 from tests.courses.factories import UserFactory
 

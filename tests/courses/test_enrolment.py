@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core import accounts
+from core.models import OutboxEmail
 from courses import enrolment
 from courses.models import Enrolment
-from shop import accounts
-from shop.models import OutboxEmail
 from tests.courses.world import grant
 
 

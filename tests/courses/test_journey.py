@@ -6,8 +6,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from core import accounts
 from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage
-from shop import accounts
 from shop.models import Order
 
 EMAIL = "reader@example.com"

@@ -338,7 +338,7 @@ def _failed_task():
     return DBTaskResult.objects.create(
         status="FAILED",
         args_kwargs={"args": [7], "kwargs": {}},
-        task_path="shop.outbox.send_outbox_email",
+        task_path="core.outbox.send_outbox_email",
         backend_name="default",
         run_after=datetime(2026, 1, 1, tzinfo=UTC),
         finished_at=datetime(2026, 1, 1, tzinfo=UTC),
@@ -362,7 +362,7 @@ def test_failures_page_lists_failed_webhooks_and_tasks(staff):
     assert "evt_broken" in html
     assert "GatewayError: boom" in html
     assert "evt_fine" not in html
-    assert "shop.outbox.send_outbox_email" in html
+    assert "core.outbox.send_outbox_email" in html
     assert "SMTPServerDisconnected" in html
 
 

@@ -7,7 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from config.models import LocalMail
-from shop.models import Entitlement, GuidePage, Order, Product
+from shop.models import Entitlement, Order, Product
+from website.models import GuidePage
 
 pytestmark = pytest.mark.django_db
 

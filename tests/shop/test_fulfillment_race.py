@@ -12,7 +12,8 @@ from django.core import mail
 from django.db import connections
 from django.test import Client
 
-from shop.models import Entitlement, Order, OutboxEmail
+from core.models import OutboxEmail
+from shop.models import Entitlement, Order
 from tests.shop.conftest import buy, deliver
 from tests.shop.factories import ProductFactory
 

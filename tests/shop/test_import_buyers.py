@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from core.models import OutboxEmail
 from shop import entitlements
 from shop.entitlements import Actor
-from shop.models import Entitlement, EntitlementChange, OutboxEmail
+from shop.models import Entitlement, EntitlementChange
 from tests.shop.factories import ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from shop import accounts
+from core import accounts
 
 pytestmark = pytest.mark.django_db
 

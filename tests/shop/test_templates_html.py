@@ -5,10 +5,11 @@ import re
 import pytest
 from django.core import mail
 
-from shop.models import GuidePage, Order
+from shop.models import Order
 from tests.html_checks import assert_accessible_html
 from tests.shop.conftest import buy
 from tests.shop.factories import OrderFactory, UserFactory
+from website.models import GuidePage
 
 pytestmark = pytest.mark.django_db
 

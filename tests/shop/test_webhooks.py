@@ -6,7 +6,8 @@ import json
 import pytest
 from django.core import mail
 
-from shop.models import Entitlement, Order, OutboxEmail, Product, StripeEvent
+from core.models import OutboxEmail
+from shop.models import Entitlement, Order, Product, StripeEvent
 from tests.shop.conftest import buy, deliver, now
 
 pytestmark = pytest.mark.django_db

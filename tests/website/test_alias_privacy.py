@@ -149,7 +149,7 @@ def test_listings_leave_out_an_alias_of_a_private_article(client, site_tree, ali
 
 
 def test_an_alias_of_an_alias_of_a_private_article_is_private(client, site_tree, alias):
-    from config import privacy
+    from core import privacy
 
     shelf = site_tree.home.add_child(instance=ArticleIndexPage(title="Shelf", slug="shelf"))
     second = alias.create_alias(parent=shelf, update_slug="hip-again")
@@ -162,7 +162,7 @@ def test_an_alias_of_an_alias_of_a_private_article_is_private(client, site_tree,
 
 def test_a_page_under_an_alias_of_a_private_section_is_private(client, site_tree):
     """A whole section aliased elsewhere, then made private: its pages are private there too."""
-    from config import privacy
+    from core import privacy
 
     mirror = site_tree.index.create_alias(parent=site_tree.home, update_slug="mirror", recursive=True)
     mirrored_article = mirror.get_children().get()
@@ -178,7 +178,7 @@ def test_every_page_type_of_the_project_follows_aliases_to_their_source_section(
     """Wagtail's serving check asks the page type; one that forgot the mixin would serve private aliases."""
     from wagtail.models import get_page_models
 
-    from config.privacy import AliasAwarePrivacyMixin
+    from core.privacy import AliasAwarePrivacyMixin
 
     ours = [model for model in get_page_models() if not model.__module__.startswith("wagtail")]
     missing = [model.__name__ for model in ours if not issubclass(model, AliasAwarePrivacyMixin)]

@@ -244,7 +244,7 @@ def test_admin_edit_and_preview_work(site_tree, admin_client):
     assert admin_client.get(f"/admin/pages/{site_tree.hip.pk}/edit/preview/").status_code == 200
     assert admin_client.get("/admin/settings/website/sitesettings/").status_code in {200, 302}
     assert admin_client.get("/admin/snippets/website/topic/").status_code == 200
-    assert admin_client.get("/admin/snippets/website/authorprofile/").status_code == 200
+    assert admin_client.get("/admin/snippets/core/authorprofile/").status_code == 200
 
 
 def test_500_page_renders_without_the_database():

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand
 from django.db import transaction
 
-# Each app loads its own demo content from its `demo` module, in dependency order:
-# the site first, then the shop, then the courses that sell through the shop.
-DEMO_APPS = ["website", "shop", "courses"]
+# Each app loads its own demo content from its `demo` module: the shop's products first, then the
+# website (home, articles and the guide pages that sell the products), then the courses under its home page.
+DEMO_APPS = ["shop", "website", "courses"]
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
-"""shop.outbox: e-mails written with the change they report, sent once, never lost."""
+"""core.outbox: e-mails written with the change they report, sent once, never lost."""
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 
-from shop import outbox
-from shop.models import OutboxEmail
+from core import outbox
+from core.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 

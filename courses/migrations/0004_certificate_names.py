@@ -13,7 +13,7 @@ def forget_email_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0002_lesson_product_promotion"),
+        ("courses", "0003_one_callout_block"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

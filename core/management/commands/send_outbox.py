@@ -2,7 +2,7 @@
 
 from django.core.management import BaseCommand
 
-from shop import outbox
+from core import outbox
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""shop.account_adapter: no staff sign-in by code, no account revealed, e-mailed links name the configured site."""
+"""core.account_adapter: no staff sign-in by code, no account revealed, e-mailed links name the configured site."""
 
 import re
 
@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from shop import accounts
+from core import accounts
 from tests.shop.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -130,10 +130,3 @@ def user_for_email(email: str):
         return user
     logger.info("Created a buyer account", extra={"user_id": user.pk})
     return user
-
-
-def has_purchases(user) -> bool:
-    """Whether anything was ever granted to this account (paid, imported or given by staff, active or not)."""
-    from shop.models import Entitlement
-
-    return Entitlement.objects.filter(user=user).exists()

@@ -1,4 +1,4 @@
-"""shop.accounts: one account per e-mail address."""
+"""core.accounts: one account per e-mail address."""
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -9,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from shop.accounts import user_for_email
+from core.accounts import user_for_email
 from tests.shop.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from shop.models import OutboxEmail
+from core.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
 

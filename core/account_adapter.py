@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from shop import accounts
+from core import accounts
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,11 @@
+"""The bottom room: what every other room shares (the author profile, the outbox, buyer accounts, SEO helpers).
+
+It imports no other room of the house; website, courses and shop build on it.
+"""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core"

@@ -1,0 +1,152 @@
+"""What every room shares: the author profile (articles, guides and courses credit it) and the outbox rows.
+
+The author's page lives in the website; the website registers how to find it (`register_author_index`), so the
+profile can link there without knowing the page type.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from core import seo
+
+_author_index_finders = []
+
+
+def register_author_index(finder) -> None:
+    """`finder()` returns the live page under which `author/<slug>/` is served (the website's article index)."""
+    _author_index_finders.append(finder)
+
+
+def _find_author_index():
+    for finder in _author_index_finders:
+        page = finder()
+        if page is not None:
+            return page
+    return None
+
+
+# --- Author -----------------------------------------------------------------------------------------
+
+
+class LinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(max_length=60, help_text="e.g. LinkedIn, Clinic website")
+    url = blocks.URLBlock()
+
+    class Meta:
+        icon = "link"
+
+
+@register_snippet
+class AuthorProfile(index.Indexed, models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The address of the author's page; made from the name if empty.",
+    )
+    credentials = models.CharField(
+        max_length=60, blank=True, help_text="Post-nominal letters, comma-separated for several, e.g. CNMT."
+    )
+    role = models.CharField(max_length=160, blank=True, help_text="One line under the name.")
+    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    biography = RichTextField(blank=True, features=["bold", "italic", "link"])
+    links = StreamField([("link", LinkBlock())], blank=True, help_text="Profiles elsewhere (used as sameAs).")
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("credentials"), FieldPanel("role")]),
+        FieldPanel("photo"),
+        FieldPanel("biography"),
+        FieldPanel("links"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            base = slugify(self.name)[:70] or "author"
+            slug, n = base, 2
+            while AuthorProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+    @property
+    def credential_list(self) -> list[str]:
+        return [c.strip() for c in self.credentials.split(",") if c.strip()]
+
+    @property
+    def biography_text(self) -> str:
+        return strip_tags(self.biography).strip()
+
+    def get_url(self, request=None, *, index_url: str | None = None) -> str | None:
+        """The author's page under the article index (found once per request when not given)."""
+        if index_url is None:
+            index_page = seo.request_cache(request, "article_index", _find_author_index)
+            index_url = index_page.get_url(request) if index_page else None
+        if not index_url or not self.slug:
+            return None
+        return f"{index_url}author/{self.slug}/"
+
+    def structured_data(self, request, *, index_url: str | None = None) -> dict:
+        """A schema.org Person; shop and courses call it through their foreign key to the author."""
+        person = {"@context": "https://schema.org", "@type": "Person", "name": self.name}
+        if self.role:
+            person["jobTitle"] = self.role
+        if self.credentials:
+            person["honorificSuffix"] = self.credentials
+            person["hasCredential"] = [
+                {"@type": "EducationalOccupationalCredential", "credentialCategory": "certification", "name": name}
+                for name in self.credential_list
+            ]
+        if self.photo:
+            person["image"] = seo.absolute_image_url(request, self.photo, "fill-480x480|format-jpeg")
+        if self.biography_text:
+            person["description"] = self.biography_text
+        url = self.get_url(request, index_url=index_url)
+        if url:
+            person["url"] = seo.absolute(request, url)
+        same_as = [link.value["url"] for link in self.links if link.block_type == "link"]
+        if same_as:
+            person["sameAs"] = same_as
+        return person
+
+
+# --- Outbox ---------------------------------------------------------------------------------------
+
+
+class OutboxEmail(models.Model):
+    """An e-mail written in the same transaction as the change it reports, sent once by the task worker."""
+
+    key = models.CharField(max_length=255, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    template = models.CharField(max_length=200)
+    context = models.JSONField(default=dict)
+    headers = models.JSONField(default=dict, blank=True, help_text="Extra headers, e.g. List-Unsubscribe.")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
