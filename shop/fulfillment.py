@@ -39,26 +39,26 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Access:
+class ChargeAccess:
     status: entitlements.Status
     reason: str
 
 
-def access_for(*, amount_paid: int, amount_refunded: int, dispute_status: str, refund_policy: str) -> Access:  # noqa: PLR0911
+def charge_access(*, amount_paid: int, amount_refunded: int, dispute_status: str, refund_policy: str) -> ChargeAccess:  # noqa: PLR0911
     """Access decided from the payment's current state alone, so the order events came in cannot matter."""
     if dispute_status == "lost":
-        return Access("revoked", "The payment was disputed with the bank and the dispute was lost.")
+        return ChargeAccess("revoked", "The payment was disputed with the bank and the dispute was lost.")
     if amount_paid > 0 and amount_refunded >= amount_paid:
-        return Access("refunded", "The payment was refunded in full.")
+        return ChargeAccess("refunded", "The payment was refunded in full.")
     if dispute_is_open(dispute_status):
-        return Access("disputed", "Paused while the bank reviews a dispute about this payment.")
+        return ChargeAccess("disputed", "Paused while the bank reviews a dispute about this payment.")
     if amount_refunded > 0 and refund_policy == Product.PartialRefundPolicy.REVOKE:
-        return Access("refunded", "The payment was partly refunded, which ends access to this product.")
+        return ChargeAccess("refunded", "The payment was partly refunded, which ends access to this product.")
     if amount_refunded > 0:
-        return Access("active", "Paid; partly refunded, access kept.")
+        return ChargeAccess("active", "Paid; partly refunded, access kept.")
     if dispute_status in CLOSED_DISPUTE_STATUSES:
-        return Access("active", "Paid; a dispute about this payment was closed in your favour.")
-    return Access("active", "Paid.")
+        return ChargeAccess("active", "Paid; a dispute about this payment was closed in your favour.")
+    return ChargeAccess("active", "Paid.")
 
 
 def dispute_is_open(status: str) -> bool:
@@ -200,7 +200,7 @@ def _actor(event: stripe_gateway.Event | None) -> Actor:
 def _apply_access(order: Order, actor: Actor, *, reason: str = "") -> None:
     if order.status != Order.Status.PAID or order.user is None:
         return
-    access = access_for(
+    access = charge_access(
         amount_paid=order.amount_paid or 0,
         amount_refunded=order.amount_refunded,
         dispute_status=order.dispute_status,

@@ -285,13 +285,6 @@ class StripeGateway:
             order_id=order_id,
         )
 
-    def latest_charge_id(self, *, payment_intent_id: str) -> str:
-        intent = _as_dict(
-            self._call("retrieve payment intent", self.client.v1.payment_intents.retrieve, payment_intent_id)
-        )
-        latest = intent.get("latest_charge") or ""
-        return latest.get("id", "") if isinstance(latest, dict) else latest
-
     def refund(self, *, payment_intent_id: str, amount: int | None, idempotency_key: str) -> str:
         params: dict[str, Any] = {"payment_intent": payment_intent_id, "reason": "requested_by_customer"}
         if amount is not None:

@@ -5,7 +5,7 @@ No database: each row is the facts in and the decision out.
 
 import pytest
 
-from shop.fulfillment import access_for, dispute_is_open, merge_dispute_status, session_problem
+from shop.fulfillment import charge_access, dispute_is_open, merge_dispute_status, session_problem
 from shop.stripe_gateway import CheckoutSession
 
 KEEP, REVOKE = "keep", "revoke"
@@ -52,7 +52,7 @@ ACCESS_TABLE = [
 
 @pytest.mark.parametrize(("paid", "refunded", "dispute", "policy", "expected"), ACCESS_TABLE)
 def test_access_follows_the_charge_state(paid, refunded, dispute, policy, expected):
-    access = access_for(amount_paid=paid, amount_refunded=refunded, dispute_status=dispute, refund_policy=policy)
+    access = charge_access(amount_paid=paid, amount_refunded=refunded, dispute_status=dispute, refund_policy=policy)
 
     assert access.status == expected
     assert access.reason
