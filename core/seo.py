@@ -11,9 +11,11 @@ import json
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 SCHEMA = "https://schema.org"
+OEMBED_WIDTH, OEMBED_HEIGHT = 600, 240
 
 
 def request_cache(request, key, load):
@@ -38,6 +40,23 @@ def absolute_image_url(request, image, spec: str) -> str:
     return absolute(request, image.get_rendition(spec).url)
 
 
+def oembed_card(
+    request, *, url: str, title: str, aside: str = "", summary: str, maxwidth: int | None, maxheight: int | None
+) -> dict:
+    """The rich oEmbed answer of every page type: a quoted card linking back, within the consumer's maxwidth/maxheight.
+
+    `aside` follows the link (" by the author", " · the price"); everything is escaped here.
+    """
+    width = min(maxwidth or OEMBED_WIDTH, OEMBED_WIDTH)
+    height = min(maxheight or OEMBED_HEIGHT, OEMBED_HEIGHT)
+    html = (
+        f'<blockquote class="backcare-embed" style="margin:0;max-width:{width}px">'
+        f'<p><a href="{escape(absolute(request, url))}">{escape(title)}</a>{escape(aside)}</p>'
+        f"<p>{escape(summary)}</p></blockquote>"
+    )
+    return {"type": "rich", "title": title, "html": html, "width": width, "height": height}
+
+
 def oembed_thumbnail(request, image, *, maxwidth: int | None, maxheight: int | None) -> dict:
     """A 16:9 thumbnail no larger than the consumer's maxwidth/maxheight."""
     width, height = 640, 360
@@ -46,7 +65,12 @@ def oembed_thumbnail(request, image, *, maxwidth: int | None, maxheight: int | N
     if maxheight and maxheight < height:
         width, height = maxheight * 16 // 9, maxheight
     width, height = max(width, 16), max(height, 9)
-    rendition = image.get_rendition(f"fill-{width}x{height}|format-jpeg")
+    return thumbnail_fields(request, image, f"fill-{width}x{height}|format-jpeg")
+
+
+def thumbnail_fields(request, image, spec: str) -> dict:
+    """oEmbed's thumbnail_url/_width/_height for a rendition of `image`."""
+    rendition = image.get_rendition(spec)
     return {
         "thumbnail_url": absolute(request, rendition.url),
         "thumbnail_width": rendition.width,

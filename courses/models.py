@@ -19,7 +19,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from config.api.fields import SeoField, StructuredDataField
-from core import privacy
+from core import privacy, seo
 from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
 from courses.page_forms import LessonPageForm
@@ -172,22 +172,19 @@ class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
         return [data]
 
     def oembed(self, request, *, maxwidth=None, maxheight=None) -> dict:
-        data = {
-            "version": "1.0",
-            "type": "link",
-            "title": self.title,
-            "provider_name": settings.WAGTAIL_SITE_NAME,
-            "provider_url": request.build_absolute_uri("/"),
-        }
+        data = seo.oembed_card(
+            request,
+            url=self.get_url(request),
+            title=self.title,
+            aside=f" with {self.instructor}" if self.instructor is not None else "",
+            summary=self.summary,
+            maxwidth=maxwidth,
+            maxheight=maxheight,
+        )
         if self.instructor is not None:
             data["author_name"] = str(self.instructor)
         if self.cover is not None:
-            rendition = self.cover.get_rendition(f"max-{maxwidth or 640}x{maxheight or 360}")
-            data.update(
-                thumbnail_url=request.build_absolute_uri(rendition.url),
-                thumbnail_width=rendition.width,
-                thumbnail_height=rendition.height,
-            )
+            data.update(seo.oembed_thumbnail(request, self.cover, maxwidth=maxwidth, maxheight=maxheight))
         return data
 
 
@@ -331,8 +328,19 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
         return [data]
 
     def oembed(self, request, *, maxwidth=None, maxheight=None) -> dict:
-        data = self.course.oembed(request, maxwidth=maxwidth, maxheight=maxheight)
-        data["title"] = f"{self.title} · {self.course.title}"
+        course = self.course
+        data = seo.oembed_card(
+            request,
+            url=self.get_url(request),
+            title=f"{self.title} · {course.title}",
+            summary=self.summary,
+            maxwidth=maxwidth,
+            maxheight=maxheight,
+        )
+        if course.instructor is not None:
+            data["author_name"] = str(course.instructor)
+        if course.cover is not None:
+            data.update(seo.oembed_thumbnail(request, course.cover, maxwidth=maxwidth, maxheight=maxheight))
         return data
 
 

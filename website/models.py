@@ -16,7 +16,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import escape, strip_tags
+from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import ItemBase, TagBase
@@ -526,16 +526,15 @@ class ArticlePage(WebsitePage):
         return [article]
 
     def oembed(self, request, *, maxwidth: int | None, maxheight: int | None) -> dict:
-        url = seo.absolute(request, self.get_url(request) or "/")
-        width = min(maxwidth or 600, 600)
-        height = min(maxheight or 240, 240)
-        byline = f" by {escape(self.author)}" if self.author else ""
-        html = (
-            f'<blockquote class="backcare-embed" style="margin:0;max-width:{width}px">'
-            f'<p><a href="{escape(url)}">{escape(self.title)}</a>{byline}</p>'
-            f"<p>{escape(self.standfirst)}</p></blockquote>"
+        data = seo.oembed_card(
+            request,
+            url=self.get_url(request),
+            title=self.title,
+            aside=f" by {self.author}" if self.author else "",
+            summary=self.standfirst,
+            maxwidth=maxwidth,
+            maxheight=maxheight,
         )
-        data = {"type": "rich", "title": self.title, "html": html, "width": width, "height": height}
         if self.author:
             data["author_name"] = str(self.author)
             author_url = self.author_url(request)
@@ -666,24 +665,19 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         return [book]
 
     def oembed(self, request, *, maxwidth: int | None, maxheight: int | None) -> dict:
-        url = request.build_absolute_uri(self.get_url(request) or "/")
-        width, height = min(maxwidth or 600, 600), min(maxheight or 240, 240)
-        price = f" · {self.product.price_display}" if self.product else ""
-        html = (
-            f'<blockquote class="backcare-embed" style="margin:0;max-width:{width}px">'
-            f'<p><a href="{escape(url)}">{escape(self.title)}</a>{escape(price)}</p>'
-            f"<p>{escape(self.search_summary)}</p></blockquote>"
+        data = seo.oembed_card(
+            request,
+            url=self.get_url(request),
+            title=self.title,
+            aside=f" · {self.product.price_display}" if self.product else "",
+            summary=self.search_summary,
+            maxwidth=maxwidth,
+            maxheight=maxheight,
         )
-        data = {"type": "rich", "title": self.title, "html": html, "width": width, "height": height}
         if self.author:
             data["author_name"] = str(self.author)
         if self.cover:
-            rendition = self.cover.get_rendition("max-300x400")
-            data.update(
-                thumbnail_url=request.build_absolute_uri(rendition.url),
-                thumbnail_width=rendition.width,
-                thumbnail_height=rendition.height,
-            )
+            data.update(seo.thumbnail_fields(request, self.cover, "max-300x400"))
         return data
 
 

@@ -17,8 +17,10 @@ from core.seo import (  # noqa: F401 - the site's modules use them as seo.absolu
     absolute,
     absolute_image_url,
     json_ld,
+    oembed_card,
     oembed_thumbnail,
     request_cache,
+    thumbnail_fields,
 )
 
 

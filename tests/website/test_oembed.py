@@ -96,3 +96,27 @@ def test_drafts_and_private_pages_are_not_embeddable(client, site_tree):
 
     assert oembed(client, "http://testserver/articles/draft/").status_code == 404
     assert oembed(client, "http://testserver/articles/private/").status_code == 404
+
+
+@pytest.mark.parametrize("model", ["website.ArticlePage", "website.GuidePage", "courses.CoursePage"])
+def test_every_page_type_answers_the_same_card_within_maxwidth(client, demo_site, model):
+    from django.apps import apps
+
+    page = apps.get_model(model).objects.live().public().first()
+    url = f"http://testserver{page.url}"
+
+    wide = oembed(client, url).json()
+    narrow = oembed(client, url, maxwidth=320, maxheight=120).json()
+
+    assert wide["type"] == narrow["type"] == "rich"
+    assert (wide["width"], wide["height"]) == (600, 240)
+    assert (narrow["width"], narrow["height"]) == (320, 120)
+    card = re.fullmatch(
+        r'<blockquote class="backcare-embed" style="margin:0;max-width:(\d+)px">'
+        r'<p><a href="([^"]+)">([^<]+)</a>[^<]*</p><p>[^<]*</p></blockquote>',
+        narrow["html"],
+    )
+    assert card, narrow["html"]
+    assert card.group(1) == "320"
+    assert card.group(2) == url
+    assert wide["html"].startswith('<blockquote class="backcare-embed" style="margin:0;max-width:600px">')
