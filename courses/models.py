@@ -4,7 +4,6 @@ import mimetypes
 import secrets
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -20,15 +19,11 @@ from wagtail.snippets.models import register_snippet
 
 from config.api.fields import SeoField, StructuredDataField
 from core import privacy, seo
+from core.storage import private_storage
 from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
 from courses.page_forms import LessonPageForm
 from shop.api import ProductField
-
-
-def private_storage():
-    """Paid files live in the private storage: no URL reaches them except the access-checked view."""
-    return storages["private"]
 
 
 @register_snippet

@@ -1,15 +1,11 @@
 """The shop's records: products and their files, orders, entitlements and their audit trail, Stripe events."""
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
-
-def private_storage():
-    """Paid files live in the private storage, never under MEDIA_URL or STATIC_URL."""
-    return storages["private"]
+from core.storage import private_storage
 
 
 class Product(models.Model):

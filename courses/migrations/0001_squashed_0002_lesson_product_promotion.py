@@ -5,6 +5,7 @@
 # Its dependencies point down the house only (see tests/test_layers.py).
 # The foreign keys to the author profile, which moved to `core`, are added by later migrations that depend on core.
 
+import core.storage
 import courses.models
 import django.db.models.deletion
 import modelsearch.index
@@ -46,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=160)),
-                ('file', models.FileField(storage=courses.models.private_storage, upload_to='lessons/%Y/%m/')),
+                ('file', models.FileField(storage=core.storage.private_storage, upload_to='lessons/%Y/%m/')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={

@@ -7,7 +7,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import shop.models
+import core.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200)),
                 ('format', models.CharField(choices=[('pdf', 'PDF'), ('epub', 'EPUB')], default='pdf', max_length=10)),
-                ('file', models.FileField(storage=shop.models.private_storage, upload_to='products/')),
+                ('file', models.FileField(storage=core.storage.private_storage, upload_to='products/')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='shop.product')),
             ],
