@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
 from courses import access, progress
@@ -104,16 +103,6 @@ class WayIn:
     sign_in_url: str = ""
 
 
-def buy_url(product) -> str:
-    """Where the shop sells a product (its uncached buy page), found through the shop's own URLs."""
-    for name in ("shop:buy", "shop:product"):
-        try:
-            return reverse(name, kwargs={"slug": product.slug})
-        except NoReverseMatch:
-            continue
-    return getattr(product, "get_absolute_url", lambda: "")()
-
-
 def way_in(  # noqa: PLR0911 - one answer per reason
     *, lesson_access: access.Access, course: CoursePage, next_url: str, whole_course: bool = False
 ) -> WayIn:
@@ -131,11 +120,11 @@ def way_in(  # noqa: PLR0911 - one answer per reason
             else f"This lesson is part of {course.title}{price}: it opens once you buy the course."
         )
         if reason == access.NOT_PURCHASED:
-            return WayIn(message=opens, action="Buy the course", url=buy_url(product))
+            return WayIn(message=opens, action="Buy the course", url=product.get_buy_url())
         return WayIn(
             message=f"{opens} Already bought it? Sign in with the e-mail you paid with.",
             action="Buy the course",
-            url=buy_url(product),
+            url=product.get_buy_url(),
             sign_in_url=sign_in,
         )
     if reason == access.DRIPPED and lesson_access.available_at is not None:
@@ -147,7 +136,7 @@ def way_in(  # noqa: PLR0911 - one answer per reason
         return WayIn(
             message="Your access to this course ended after a refund or cancellation.",
             action="Buy the course again",
-            url=buy_url(product) if product is not None else "",
+            url=product.get_buy_url() if product is not None else "",
         )
     if reason == access.DISPUTED:
         return WayIn(

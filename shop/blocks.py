@@ -1,6 +1,5 @@
 """StreamField blocks the shop offers other apps: a product promotion for articles and lessons."""
 
-from django.urls import reverse
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
@@ -28,5 +27,5 @@ class ProductPromotionBlock(blocks.StructBlock):
         context["product"] = product
         context["page"] = pages.page_for(product)
         context["owned"] = bool(product) and product.pk in entitlements.product_ids_for(user)
-        context["buy_url"] = reverse("shop:buy", kwargs={"slug": product.slug}) if product else ""
+        context["buy_url"] = product.get_buy_url() if product else ""
         return context

@@ -160,7 +160,7 @@ def start(
         currency=order.currency,
         customer_email=order.email,
         success_url=absolute_url(reverse("shop:checkout_success")) + "?session_id={CHECKOUT_SESSION_ID}",
-        cancel_url=absolute_url(reverse("shop:buy", kwargs={"slug": product.slug})) + "?cancelled=1",
+        cancel_url=absolute_url(product.get_buy_url()) + "?cancelled=1",
         idempotency_key=f"checkout-order-{order.pk}-attempt-{order.checkout_attempt}",
         consent_message=CONSENT_MESSAGE.format(
             terms_url=absolute_url(legal["terms"]), refund_url=absolute_url(legal["refund_policy"])

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from core.storage import private_storage
@@ -44,6 +45,10 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_buy_url(self) -> str:
+        """The product's buy page: the one way every room and template links to buying it."""
+        return reverse("shop:buy", kwargs={"slug": self.slug})
 
     @property
     def price_display(self) -> str:

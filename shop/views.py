@@ -174,7 +174,7 @@ def demo_checkout_page(request, session_id):
         if request.method == "POST":
             if request.POST.get("action") == "cancel":
                 demo_checkout.cancel(session_id=session_id)
-                return _see_other(f"/shop/buy/{order.product.slug}/?cancelled=1")
+                return _see_other(f"{order.product.get_buy_url()}?cancelled=1")
             order = demo_checkout.pay(
                 session_id=session_id,
                 email=request.POST.get("email", ""),

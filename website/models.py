@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -660,7 +659,7 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
                 "availability": "https://schema.org/InStock"
                 if self.product.active
                 else "https://schema.org/Discontinued",
-                "url": request.build_absolute_uri(reverse("shop:buy", kwargs={"slug": self.product.slug})),
+                "url": request.build_absolute_uri(self.product.get_buy_url()),
             }
         return [book]
 
