@@ -1,4 +1,4 @@
-"""StreamField blocks every room's bodies share (articles and lessons): one callout, one look, one template."""
+"""StreamField blocks every room's bodies share (articles and lessons): one heading, one callout, one look each."""
 
 from wagtail import blocks
 
@@ -15,3 +15,12 @@ class CalloutBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         template = "core/blocks/callout.html"
+
+
+class HeadingBlock(blocks.CharBlock):
+    """A section heading inside a body: always an h2, so a body never skips a level under the page's h1."""
+
+    class Meta:
+        form_classname = "title"
+        icon = "title"
+        template = "core/blocks/heading.html"

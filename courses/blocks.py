@@ -6,7 +6,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from core.blocks import CalloutBlock
+from core.blocks import CalloutBlock, HeadingBlock
 from shop.blocks import ProductPromotionBlock
 
 
@@ -56,7 +56,7 @@ class WorksheetBlock(blocks.StructBlock):
 
 
 class LessonBodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(form_classname="title", icon="title", template="courses/blocks/heading.html")
+    heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=["h3", "bold", "italic", "link", "ol", "ul"])
     image = ImageBlock()
     video = VideoBlock()

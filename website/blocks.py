@@ -2,15 +2,16 @@
 
 `ArticleBodyBlock` lists its children as class attributes, so another app's block is added with one
 line (as the shop's product promotion is).
-Every block renders its own template under templates/website/blocks/; headings inside blocks are h2
-at most, so a body can never skip a heading level under the page's h1.
+Every block renders its own template (under templates/website/blocks/, the shared heading and callout
+under templates/core/blocks/); headings inside blocks are h2 at most, so a body can never skip a
+heading level under the page's h1.
 """
 
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
-from core.blocks import CalloutBlock
+from core.blocks import CalloutBlock, HeadingBlock
 from shop.blocks import ProductPromotionBlock
 
 
@@ -64,7 +65,7 @@ class MedicalDisclaimerBlock(blocks.StaticBlock):
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(form_classname="title", icon="title", template="website/blocks/heading.html")
+    heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "document-link"])
     image = FigureBlock()
     quote = QuoteBlock()
