@@ -284,4 +284,4 @@ def load() -> None:
         ],
         instructor=instructor,
     )
-    _lessons(free, _free_lessons(paid.url or "/", _promotions(product_model)))
+    _lessons(free, _free_lessons(paid.url, _promotions(product_model)))

@@ -6,8 +6,6 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -256,10 +254,6 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
     @property
     def search_summary(self) -> str:
         return self.summary
-
-    @property
-    def teaser_text(self) -> str:
-        return Truncator(strip_tags(self.teaser)).words(60)
 
     # --- Previews: editors see the page as each kind of visitor would. ---
 

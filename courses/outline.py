@@ -58,7 +58,7 @@ def for_course(*, user, course: CoursePage, viewer: access.Viewer | None = None)
         "course_access": course_access,
         "course_way_in": None
         if course_access.granted
-        else way_in(lesson_access=course_access, course=course, next_url=course.url or "/", whole_course=True),
+        else way_in(lesson_access=course_access, course=course, next_url=course.url, whole_course=True),
         "lesson_count": len(lessons),
         "total_minutes": sum(lesson.duration_minutes for lesson in lessons),
     }
@@ -87,7 +87,7 @@ def for_lesson(*, user, lesson: LessonPage, course: CoursePage, lesson_access: a
         position=(position or 0) + 1,
         way_in=None
         if lesson_access.granted
-        else way_in(lesson_access=lesson_access, course=course, next_url=lesson.url or "/"),
+        else way_in(lesson_access=lesson_access, course=course, next_url=lesson.url),
     )
     return context
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch
-from django.urls import reverse
 
 from shop import downloads, entitlements, pages
 from shop.models import Entitlement, Product, ProductFile
@@ -18,7 +17,7 @@ class LibraryFile:
 
     @property
     def url(self) -> str:
-        return reverse("shop:download", kwargs={"token": self.token})
+        return downloads.url_for(token=self.token)
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ class AuthorFeed(ArticleFeed):
     subtitle = description
 
     def link(self, obj=None):
-        return obj.get_url(self.request) or "/"
+        return obj.get_url(self.request)
 
     def articles(self, obj=None):
         return super().articles().filter(author=obj)

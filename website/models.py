@@ -175,7 +175,7 @@ class HomePage(WebsitePage):
         return context
 
     def structured_data(self, request) -> list[dict]:
-        home = seo.absolute(request, self.get_url(request) or "/")
+        home = seo.absolute(request, self.get_url(request))
         settings = seo.site_settings(request)
         return [
             {
@@ -314,7 +314,7 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
                 "@context": "https://schema.org",
                 "@type": "CollectionPage",
                 "name": self.title,
-                "url": seo.absolute(request, self.get_url(request) or "/"),
+                "url": seo.absolute(request, self.get_url(request)),
                 "description": self.introduction,
             }
         ]
@@ -492,7 +492,7 @@ class ArticlePage(WebsitePage):
     # Protocols -------------------------------------------------------------------------------------
 
     def structured_data(self, request) -> list[dict]:
-        url = seo.absolute(request, self.get_url(request) or "/")
+        url = seo.absolute(request, self.get_url(request))
         article = {
             "@context": "https://schema.org",
             "@type": "Article",
@@ -633,7 +633,7 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         return context
 
     def structured_data(self, request) -> list[dict]:
-        url = request.build_absolute_uri(self.get_url(request) or "/")
+        url = request.build_absolute_uri(self.get_url(request))
         book = {
             "@context": "https://schema.org",
             "@type": "Book",

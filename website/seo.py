@@ -54,8 +54,8 @@ def breadcrumbs(request, page, extra=()) -> list[tuple[str, str]]:
         chain = [page]
         while chain[0].depth > root.depth:
             chain.insert(0, chain[0].get_parent())
-        crumbs[0] = ("Home", chain[0].get_url(request) or "/")
-        crumbs.extend((item.title, item.get_url(request) or "/") for item in chain[1:])
+        crumbs[0] = ("Home", chain[0].get_url(request))
+        crumbs.extend((item.title, item.get_url(request)) for item in chain[1:])
     crumbs.extend(extra)
     return crumbs
 

@@ -191,7 +191,7 @@ def owned_file():
 
 
 def _url(owner, product_file, order):
-    return downloads.url_for(user=owner, product_file=product_file, order=order)
+    return downloads.url_for(token=downloads.token_for(user=owner, product_file=product_file, order=order))
 
 
 def test_owner_downloads_a_stamped_private_pdf(client, owned_file):
@@ -238,7 +238,9 @@ def test_tampered_link_is_refused(client, owned_file, where):
 
 def test_someone_elses_link_gets_the_same_answer_as_a_forged_one(owned_file):
     url = _url(*owned_file)
-    forged = downloads.url_for(user=UserFactory(), product_file=owned_file[1], order=None).replace(":", "x", 1)
+    forged = downloads.url_for(
+        token=downloads.token_for(user=UserFactory(), product_file=owned_file[1], order=None)
+    ).replace(":", "x", 1)
     other = Client()
     other.force_login(UserFactory(email="other@example.com"))
 
@@ -254,7 +256,9 @@ def test_someone_elses_link_gets_the_same_answer_as_a_forged_one(owned_file):
 def test_link_for_a_file_that_is_gone_gets_the_same_answer_as_someone_elses(owned_file):
     owner, product_file, order = owned_file
     url = _url(owner, product_file, order)
-    vanished = downloads.url_for(user=owner, product_file=ProductFile(pk=product_file.pk + 99), order=order)
+    vanished = downloads.url_for(
+        token=downloads.token_for(user=owner, product_file=ProductFile(pk=product_file.pk + 99), order=order)
+    )
     client = Client()
     client.force_login(owner)
 
