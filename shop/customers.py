@@ -167,23 +167,7 @@ def refund(*, admin_user, user_id: int, order_id: int, amount_text: str, reason:
     order = Order.objects.filter(pk=order_id, user_id=user_id).first()
     if order is None:
         raise CustomerActionError("That order does not exist for this buyer.")
-    try:
-        refund_id = fulfillment.refund_order(order_id=order.pk, amount=amount, admin_user=admin_user)
-    except fulfillment.RefundError as error:
-        raise CustomerActionError(str(error)) from error
-    except stripe_gateway.GatewayError as error:
-        logger.warning("Refund failed at Stripe", extra={"order_id": order.pk, "error": str(error)})
-        raise CustomerActionError(f"Stripe did not refund: {error}. Nothing was refunded; try again later.") from error
-    refunded = amount if amount is not None else (order.amount_paid or 0) - order.amount_refunded
-    request, _created = RefundRequest.objects.get_or_create(
-        stripe_refund_id=refund_id,
-        defaults={"order": order, "admin_user": admin_user, "amount": refunded, "reason": reason[:300]},
-    )
-    logger.info(
-        "Refund recorded",
-        extra={"order_id": order.pk, "refund_id": refund_id, "amount": format_money(refunded, order.currency)},
-    )
-    return request
+    return _refund_at_stripe(admin_user=admin_user, order=order, amount=amount, reason=reason)
 
 
 def move_purchase(*, admin_user, user_id: int, order_id: int, email: str, reason: str) -> Order:
@@ -216,20 +200,30 @@ def refund_mismatched_payment(*, admin_user, order_id: int) -> RefundRequest:
     order = Order.objects.filter(pk=order_id, status=Order.Status.NEEDS_REFUND).first()
     if order is None:
         raise CustomerActionError("That order has no payment waiting for a refund.")
+    return _refund_at_stripe(
+        admin_user=admin_user,
+        order=order,
+        amount=None,
+        reason=f"The payment did not match the order: {order.payment_problem}",
+    )
+
+
+def _refund_at_stripe(*, admin_user, order: Order, amount: int | None, reason: str) -> RefundRequest:
+    """Ask Stripe to refund (all that is left when `amount` is None) and remember who asked and why."""
     try:
-        refund_id = fulfillment.refund_order(order_id=order.pk, amount=None, admin_user=admin_user)
+        refund_id = fulfillment.refund_order(order_id=order.pk, amount=amount, admin_user=admin_user)
     except fulfillment.RefundError as error:
         raise CustomerActionError(str(error)) from error
     except stripe_gateway.GatewayError as error:
         logger.warning("Refund failed at Stripe", extra={"order_id": order.pk, "error": str(error)})
         raise CustomerActionError(f"Stripe did not refund: {error}. Nothing was refunded; try again later.") from error
+    refunded = amount if amount is not None else (order.amount_paid or 0) - order.amount_refunded
     request, _created = RefundRequest.objects.get_or_create(
         stripe_refund_id=refund_id,
-        defaults={
-            "order": order,
-            "admin_user": admin_user,
-            "amount": (order.amount_paid or 0) - order.amount_refunded,
-            "reason": f"The payment did not match the order: {order.payment_problem}"[:300],
-        },
+        defaults={"order": order, "admin_user": admin_user, "amount": refunded, "reason": reason[:300]},
+    )
+    logger.info(
+        "Refund recorded",
+        extra={"order_id": order.pk, "refund_id": refund_id, "amount": format_money(refunded, order.currency)},
     )
     return request
