@@ -9,9 +9,9 @@ import logging
 from django.core.files.base import ContentFile
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from core import demo
 from core.models import AuthorProfile
 from courses.models import CourseIndexPage, CoursePage, LessonFile, LessonPage
 from shop.models import Product
@@ -236,22 +236,18 @@ def _lessons(course: CoursePage, specs: list[dict]) -> None:
 def load() -> None:
     author_model = AuthorProfile
     product_model = Product
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    home = site.root_page.specific if site else None
+    home = demo.default_home()
     if home is None:
         logger.warning("No home page: the course demo needs the website demo first")
         return
-    index = CourseIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = home.add_child(
-            instance=CourseIndexPage(
-                title="Courses",
-                slug="courses",
-                show_in_menus=True,
-                introduction="Learn to release the muscles behind lower back pain, at your own pace.",
-            )
-        )
-        index.save_revision().publish()
+    index = demo.published_child(
+        home,
+        CourseIndexPage,
+        title="Courses",
+        slug="courses",
+        show_in_menus=True,
+        introduction="Learn to release the muscles behind lower back pain, at your own pace.",
+    )
     instructor = author_model.objects.order_by("pk").first()
     product = product_model.objects.filter(slug=PAID_SLUG).first()
     if product is None:

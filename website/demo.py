@@ -14,6 +14,7 @@ from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from core import demo
 from core.models import AuthorProfile
 from website import demo_guides
 from website.models import ArticleIndexPage, ArticlePage, HomePage, RelatedArticle, SiteSettings, Topic
@@ -143,17 +144,14 @@ def load_home() -> HomePage:
 
 
 def load_article_index(home: HomePage) -> ArticleIndexPage:
-    index = ArticleIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = home.add_child(
-            instance=ArticleIndexPage(
-                title="Articles",
-                slug="articles",
-                introduction="Everything published on the site, newest first.",
-                show_in_menus=True,
-            )
-        )
-    return index
+    return demo.published_child(
+        home,
+        ArticleIndexPage,
+        title="Articles",
+        slug="articles",
+        introduction="Everything published on the site, newest first.",
+        show_in_menus=True,
+    )
 
 
 def _body(*blocks):

@@ -11,8 +11,9 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images.models import Image
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
+from core import demo
 from core.models import AuthorProfile
 from shop.demo import GUIDES
 from shop.models import Product
@@ -80,24 +81,16 @@ def _cover(*, title: str, colours: tuple[str, str]) -> Image:
     return Image.objects.create(title=f"Cover: {title}", file=ImageFile(buffer, name=f"cover-{slug}.png"))
 
 
-def _home() -> Page | None:
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return site.root_page.specific if site else None
-
-
 def load_pages(home: Page, products: dict[str, Product]) -> ShopIndexPage:
     author = AuthorProfile.objects.order_by("pk").first()
-    index = ShopIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = home.add_child(
-            instance=ShopIndexPage(
-                title="Guides",
-                slug="guides",
-                show_in_menus=True,
-                introduction="Practical guides by Stephen O'Dwyer, CNMT, to download and keep.",
-            )
-        )
-        index.save_revision().publish()
+    index = demo.published_child(
+        home,
+        ShopIndexPage,
+        title="Guides",
+        slug="guides",
+        show_in_menus=True,
+        introduction="Practical guides by Stephen O'Dwyer, CNMT, to download and keep.",
+    )
     for spec in GUIDES:
         if GuidePage.objects.child_of(index).filter(slug=spec["slug"]).exists():
             continue
@@ -146,7 +139,7 @@ def promote_in_hip_flexor_article(product: Product) -> None:
 
 def load() -> None:
     products = {product.slug: product for product in Product.objects.filter(slug__in=[g["slug"] for g in GUIDES])}
-    home = _home()
+    home = demo.default_home()
     if home is None or len(products) < len(GUIDES):
         logger.warning("No default site or no demo products: the guide pages were not created")
         return
