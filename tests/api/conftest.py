@@ -26,7 +26,8 @@ def staff(db):
 
 
 def session_token(user) -> str:
-    """An app session token as allauth's headless API hands out (its key is the session's)."""
+    """A signed-in session of this user: an app session token as allauth's headless API hands out, or a browser
+    session cookie (both are Django sessions)."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

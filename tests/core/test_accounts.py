@@ -3,13 +3,13 @@
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.accounts import user_for_email
+from tests.api.conftest import session_token
 from tests.shop.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +42,6 @@ def test_invalid_address_is_refused():
     assert get_user_model().objects.count() == 0
 
 
-def _session_for(user) -> str:
-    """A signed-in browser session or headless app token of this user (both are Django sessions)."""
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-
 def _pre_registered(email: str):
     """An account someone opened with this address through the old open sign-up: a password, signed in, unverified."""
     user = UserFactory(email=email, username="squatter")
@@ -64,8 +54,8 @@ def _pre_registered(email: str):
 
 def test_a_used_unverified_account_is_signed_out_everywhere_and_loses_its_password():
     squatter = _pre_registered("victim@example.com")
-    browser, app = _session_for(squatter), _session_for(squatter)
-    someone_else = _session_for(UserFactory())
+    browser, app = session_token(squatter), session_token(squatter)
+    someone_else = session_token(UserFactory())
 
     user = user_for_email("Victim@example.com")
 
@@ -82,7 +72,7 @@ def test_an_account_whose_address_was_verified_is_used_as_it_is():
     owner.last_login = timezone.now()
     owner.save()
     EmailAddress.objects.create(user=owner, email="owner@example.com", verified=True, primary=True)
-    session = _session_for(owner)
+    session = session_token(owner)
 
     assert user_for_email("owner@example.com") == owner
 
@@ -93,7 +83,7 @@ def test_an_account_whose_address_was_verified_is_used_as_it_is():
 
 def test_an_account_nobody_used_yet_is_used_as_it_is():
     first = user_for_email("fresh@example.com")
-    session = _session_for(first)
+    session = session_token(first)
 
     assert user_for_email("fresh@example.com") == first
     assert Session.objects.filter(session_key=session).exists()
@@ -104,7 +94,7 @@ def test_a_staff_account_is_never_closed_by_a_purchase():
     editor.set_password("editor-password")
     editor.last_login = timezone.now()
     editor.save()
-    session = _session_for(editor)
+    session = session_token(editor)
 
     assert user_for_email("editor@example.com") == editor
 

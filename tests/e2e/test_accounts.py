@@ -5,11 +5,11 @@ from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.utils import timezone
 
+from tests.api.conftest import session_token
 from tests.courses.world import build_world
 from tests.e2e.conftest import csrf_token
 from tests.shop.factories import ProductFactory, UserFactory
@@ -18,15 +18,6 @@ from tests.totp import totp
 CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", re.MULTILINE)
 LINK = re.compile(r"https?://[^\s\"'<>]+")
 PASSWORD = "a-long-editor-password"
-
-
-def _session_for(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
 
 
 def _sign_in_with_a_code(live_site, browser, email: str):
@@ -44,8 +35,8 @@ def test_an_import_for_a_squatted_address_shuts_the_squatter_out(live_db, start_
     squatter.last_login = timezone.now()
     squatter.save()
     EmailAddress.objects.create(user=squatter, email="victim@example.com", verified=False, primary=True)
-    browser, app_token = live_site.client(), _session_for(squatter)
-    browser.cookies.set("sessionid", _session_for(squatter))
+    browser, app_token = live_site.client(), session_token(squatter)
+    browser.cookies.set("sessionid", session_token(squatter))
     assert live_site.get("/api/account/me", browser).json()["authenticated"] is True
     csv = Path(tmp_path / "buyers.csv")
     csv.write_text("victim@example.com,stretching-guide,2025-01-15\n")
