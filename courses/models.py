@@ -165,7 +165,7 @@ class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
         return [data]
 
     def oembed(self, request, *, maxwidth=None, maxheight=None) -> dict:
-        data = seo.oembed_card(
+        return self.oembed_card(
             request,
             url=self.get_url(request),
             title=self.title,
@@ -173,6 +173,12 @@ class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
             summary=self.summary,
             maxwidth=maxwidth,
             maxheight=maxheight,
+        )
+
+    def oembed_card(self, request, *, url: str, title: str, aside: str = "", summary: str, maxwidth, maxheight):
+        """The oEmbed card of this course or one of its lessons: the instructor and the course's cover."""
+        data = seo.oembed_card(
+            request, url=url, title=title, aside=aside, summary=summary, maxwidth=maxwidth, maxheight=maxheight
         )
         if self.instructor is not None:
             data["author_name"] = str(self.instructor)
@@ -318,7 +324,7 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
 
     def oembed(self, request, *, maxwidth=None, maxheight=None) -> dict:
         course = self.course
-        data = seo.oembed_card(
+        return course.oembed_card(
             request,
             url=self.get_url(request),
             title=f"{self.title} · {course.title}",
@@ -326,11 +332,6 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
             maxwidth=maxwidth,
             maxheight=maxheight,
         )
-        if course.instructor is not None:
-            data["author_name"] = str(course.instructor)
-        if course.cover is not None:
-            data.update(seo.oembed_thumbnail(request, course.cover, maxwidth=maxwidth, maxheight=maxheight))
-        return data
 
 
 class Enrolment(models.Model):

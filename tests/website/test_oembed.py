@@ -98,7 +98,9 @@ def test_drafts_and_private_pages_are_not_embeddable(client, site_tree):
     assert oembed(client, "http://testserver/articles/private/").status_code == 404
 
 
-@pytest.mark.parametrize("model", ["website.ArticlePage", "website.GuidePage", "courses.CoursePage"])
+@pytest.mark.parametrize(
+    "model", ["website.ArticlePage", "website.GuidePage", "courses.CoursePage", "courses.LessonPage"]
+)
 def test_every_page_type_answers_the_same_card_within_maxwidth(client, demo_site, model):
     from django.apps import apps
 
