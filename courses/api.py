@@ -229,15 +229,6 @@ def live_lesson(lesson_id: int):
     return lesson
 
 
-def locked(error: progress.LessonLockedError):
-    return ApiError(
-        403,
-        "You cannot open this lesson, so it cannot be marked complete.",
-        code="locked",
-        reason=error.access.reason,
-    )
-
-
 @router.get(
     "/courses/{course_id}/outline",
     response={200: OutlineOut, **responses(400, 401, 403, 404)},
@@ -277,10 +268,7 @@ def _completion(request, lesson, *, completed: bool) -> dict:
 )
 def complete_lesson(request, lesson_id: int = Id()):
     lesson = live_lesson(lesson_id)
-    try:
-        progress.complete(user=request.auth, lesson=lesson)
-    except progress.LessonLockedError as error:
-        raise locked(error) from error
+    progress.complete(user=request.auth, lesson=lesson)
     return _completion(request, lesson, completed=True)
 
 
@@ -292,10 +280,7 @@ def complete_lesson(request, lesson_id: int = Id()):
 )
 def undo_lesson(request, lesson_id: int = Id()):
     lesson = live_lesson(lesson_id)
-    try:
-        progress.undo(user=request.auth, lesson=lesson)
-    except progress.LessonLockedError as error:
-        raise locked(error) from error
+    progress.undo(user=request.auth, lesson=lesson)
     return _completion(request, lesson, completed=False)
 
 
@@ -341,8 +326,6 @@ def enrol(request, payload: EnrolIn, course_id: int = Id()):
         if not payload.email:
             raise ApiError(400, "Give an e-mail address, or sign in first.", fields=[_field_email()])
         enrolment.request_enrolment(email=payload.email, course=course)
-    except enrolment.NotFreeCourseError as error:
-        raise ApiError(409, "This course is sold, not enrolled in for free.", code="not_free") from error
     except DjangoValidationError as error:
         raise ApiError(400, "That is not an e-mail address.", fields=[_field_email()]) from error
     # The same answer whether or not the address is known, and whether or not a message just went.

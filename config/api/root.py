@@ -5,6 +5,7 @@ import logging
 from ninja import NinjaAPI
 
 from config.api import errors
+from core.errors import DomainError
 from courses import api as courses_api
 from shop import api as shop_api
 from website import api as website_api
@@ -45,7 +46,7 @@ def build_api() -> NinjaAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
     )
-    errors.install(api)
+    errors.install(api, domain_errors=DomainError)
     api.add_router("/", shop_api.router)
     api.add_router("/learning", courses_api.router)
     api.add_router("/", website_api.router)
