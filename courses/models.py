@@ -20,10 +20,10 @@ from wagtail.snippets.models import register_snippet
 
 from config.api.fields import SeoField, StructuredDataField
 from core import privacy
-from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
+from courses.api_fields import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
 from courses.page_forms import LessonPageForm
-from shop.api import ProductField
+from shop.api_fields import ProductField
 
 
 def private_storage():
