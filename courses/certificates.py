@@ -11,13 +11,19 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
+from core.errors import DomainError
 from courses.models import Certificate, CertificateName, CoursePage, Enrolment
 
 logger = logging.getLogger(__name__)
 
 
-class NotCompleteError(Exception):
+class NotCompleteError(DomainError):
     """The student has not finished every required lesson yet."""
+
+    status = 403
+    code = "not_complete"
+    title = "Not finished yet"
+    message = "Finish every required lesson of the course to get its certificate."
 
 
 NAME_MAX_LENGTH = 80
@@ -41,7 +47,7 @@ def issue(*, user, course: CoursePage) -> Certificate:
         return existing
     enrolment = Enrolment.objects.filter(user=user, course=course, completed_at__isnull=False).first()
     if enrolment is None:
-        raise NotCompleteError(course.pk)
+        raise NotCompleteError
     try:
         with transaction.atomic():
             certificate = Certificate.objects.create(

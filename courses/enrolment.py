@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.accounts import normalise_email
+from core.errors import DomainError
 from courses import mail
 from courses.models import CoursePage, Enrolment
 
@@ -29,16 +30,30 @@ CONSENT_TEXT = (
 )
 
 
-class InvalidLinkError(Exception):
+class InvalidLinkError(DomainError):
     """A confirmation or unsubscribe link that was tampered with, has expired or names nothing we know."""
+
+    code = "invalid_link"
+    title = "This link does not work"
+    message = "This link is not valid or has expired. Ask for a new one."
 
 
 class LinkUsedError(InvalidLinkError):
     """A confirmation link that was already pressed (each works once)."""
 
+    status = 410
+    code = "link_used"
+    title = "This link was already used"
+    message = "This link was already used. Sign in to continue."
 
-class NotFreeCourseError(Exception):
+
+class NotFreeCourseError(DomainError):
     """Only free courses take an e-mail sign-up; paid ones are bought."""
+
+    status = 409
+    code = "not_free"
+    title = "This course is sold"
+    message = "This course is sold, not enrolled in for free."
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,7 @@ def request_enrolment(*, email: str, course: CoursePage) -> bool:
     Raises ValidationError for a malformed address and NotFreeCourseError for a paid course.
     """
     if not course.is_free or not course.live:
-        raise NotFreeCourseError(course.pk)
+        raise NotFreeCourseError
     email = normalise_email(email)
     if not cache.add(f"courses:optin:{course.pk}:{email.lower()}", 1, RESEND_INTERVAL):
         return False
@@ -146,7 +161,7 @@ def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
 def enrol(*, user, course: CoursePage, wants_email: bool, now: datetime | None = None) -> Enrolment:
     """A signed-in student starts a free course with one click (and may opt in to the e-mails)."""
     if not course.is_free or not course.live:
-        raise NotFreeCourseError(course.pk)
+        raise NotFreeCourseError
     now = now or timezone.now()
     with transaction.atomic():
         enrolment, _ = Enrolment.objects.get_or_create(

@@ -18,10 +18,10 @@ from wagtail.snippets.models import register_snippet
 from config.api.fields import SeoField, StructuredDataField
 from core import privacy, seo
 from core.storage import private_storage
-from courses.api import CourseAccessField, LessonAccessField, LessonBodyField
+from courses.api_fields import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
 from courses.page_forms import LessonPageForm
-from shop.api import ProductField
+from shop.api_fields import ProductField
 
 
 @register_snippet

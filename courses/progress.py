@@ -7,18 +7,27 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from courses import access
 from courses.models import CoursePage, Enrolment, LessonCompletion, LessonPage
 
 logger = logging.getLogger(__name__)
 
 
-class LessonLockedError(Exception):
+class LessonLockedError(DomainError):
     """The student may not open this lesson, so it cannot be completed either."""
 
+    status = 403
+    code = "locked"
+    title = "This lesson is locked"
+    message = "You cannot open this lesson, so it cannot be marked complete."
+
     def __init__(self, lesson_access: access.Access):
-        super().__init__(lesson_access.reason)
+        super().__init__()
         self.access = lesson_access
+
+    def details(self) -> dict:
+        return {"reason": self.access.reason}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import accounts, privacy
+from core.errors import shows_domain_errors
 from courses import access, certificates, dashboard, enrolment, files, progress, sharing
 from courses.forms import CertificateNameForm
 from courses.models import CoursePage, LessonFile, LessonPage
@@ -31,9 +32,11 @@ def _wants_json(request) -> bool:
 
 
 def _locked(request, lesson: LessonPage, lesson_access: access.Access) -> HttpResponse:
+    """The locked lesson's page, which shows the way in (buy, enrol, sign in, the drip date)."""
+    status = progress.LessonLockedError.status
     if _wants_json(request):
-        return JsonResponse({"error": "locked", "reason": lesson_access.reason}, status=403)
-    return render(request, "courses/locked.html", {"lesson": lesson, "access": lesson_access}, status=403)
+        return JsonResponse({"error": "locked", "reason": lesson_access.reason}, status=status)
+    return render(request, "courses/locked.html", {"lesson": lesson, "access": lesson_access}, status=status)
 
 
 def _progress_answer(request, lesson: LessonPage, *, completed: bool) -> HttpResponse:
@@ -59,6 +62,7 @@ def _progress_answer(request, lesson: LessonPage, *, completed: bool) -> HttpRes
 
 @never_cache
 @require_POST
+@shows_domain_errors
 def complete_lesson(request, lesson_id: int):
     lesson = _live_lesson(lesson_id)
     try:
@@ -70,6 +74,7 @@ def complete_lesson(request, lesson_id: int):
 
 @never_cache
 @require_POST
+@shows_domain_errors
 def undo_lesson(request, lesson_id: int):
     lesson = _live_lesson(lesson_id)
     try:
@@ -107,6 +112,7 @@ def _first_lesson_url(course: CoursePage) -> str:
 
 @never_cache
 @require_POST
+@shows_domain_errors
 def enrol(request, course_id: int):
     course = _free_course(course_id)
     if request.user.is_authenticated:
@@ -124,20 +130,21 @@ def enrol(request, course_id: int):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@shows_domain_errors
 def confirm(request, token: str):
     try:
         email, course = enrolment.read_optin(token=token)
-    except enrolment.InvalidLinkError:
-        return render(request, "courses/link_invalid.html", {"free_courses": _free_courses()}, status=400)
+    except enrolment.InvalidLinkError as error:
+        return _link_invalid(request, error)
     if request.method == "GET":
         # Mail scanners open links: only the Continue button (a POST) enrols and signs in.
         return render(request, "courses/confirm.html", {"course": course, "email": email, "token": token})
     try:
         confirmation = enrolment.confirm(token=token)
-    except enrolment.LinkUsedError:
-        return render(request, "courses/link_used.html", {"course": course}, status=410)
-    except enrolment.InvalidLinkError:
-        return render(request, "courses/link_invalid.html", {"free_courses": _free_courses()}, status=400)
+    except enrolment.LinkUsedError as error:
+        return render(request, "courses/link_used.html", {"course": course}, status=error.status)
+    except enrolment.InvalidLinkError as error:
+        return _link_invalid(request, error)
     user = confirmation.user
     signed_in_already = request.user.is_authenticated and request.user.pk == user.pk
     if not (signed_in_already or confirmation.may_sign_in):
@@ -149,6 +156,11 @@ def confirm(request, token: str):
     return HttpResponseRedirect(_first_lesson_url(course))
 
 
+def _link_invalid(request, error: enrolment.InvalidLinkError) -> HttpResponse:
+    """The invalid-link page, which offers the free courses to sign up for again."""
+    return render(request, "courses/link_invalid.html", {"free_courses": _free_courses()}, status=error.status)
+
+
 def _free_courses():
     return [course for course in privacy.public(CoursePage.objects.live()) if course.is_free]
 
@@ -156,11 +168,12 @@ def _free_courses():
 @never_cache
 @csrf_exempt  # the signed token is the secret; mail apps POST here without a form (one-click, RFC 8058)
 @require_http_methods(["GET", "POST"])
+@shows_domain_errors
 def unsubscribe(request, token: str):
     try:
         enrolled = enrolment.read_unsubscribe(token=token)
-    except enrolment.InvalidLinkError:
-        return render(request, "courses/unsubscribe_invalid.html", status=400)
+    except enrolment.InvalidLinkError as error:
+        return render(request, "courses/unsubscribe_invalid.html", status=error.status)
     if request.method == "POST":
         enrolled = enrolment.unsubscribe(token=token)
         return render(request, "courses/unsubscribed.html", {"enrolment": enrolled})
@@ -204,12 +217,13 @@ def certificate_name(request):
 @never_cache
 @login_required
 @require_GET
+@shows_domain_errors
 def certificate_pdf(request, course_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
     try:
         certificate = certificates.issue(user=request.user, course=course)
-    except certificates.NotCompleteError:
-        return render(request, "courses/certificate_not_ready.html", {"course": course}, status=403)
+    except certificates.NotCompleteError as error:
+        return render(request, "courses/certificate_not_ready.html", {"course": course}, status=error.status)
     verify_url = request.build_absolute_uri(reverse("courses:verify_certificate", args=[certificate.code]))
     instructor = str(course.instructor) if course.instructor else ""
     pdf = certificates.render_pdf(certificate=certificate, verify_url=verify_url, instructor=instructor)

@@ -1,6 +1,6 @@
 """The shop room of the headless API: catalogue, checkout, order status, library and who-am-I under /api/.
 
-shop/models.py may use `product_card` for v2 fields, so the domain modules are imported when the router is built.
+config.api.root adds `router` to the API. The v2 field the page models use lives in shop.api_fields.
 """
 
 import logging
@@ -9,47 +9,21 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from ninja import Field, Path, Router, Schema
-from rest_framework.fields import Field as DrfField
 
+from config.api import security
+from config.api.errors import ApiError, responses
 from config.api.types import WholeNumber
+from shop import checkout, downloads, entitlements, library
+from shop.api_fields import product_card
+from shop.models import Order, Product
 
 logger = logging.getLogger(__name__)
 
 
 def Id():  # noqa: N802 - reads like a type at the call site
     return Path(..., ge=1, le=2_147_483_647)
-
-
-def buy_url(product) -> str:
-    try:
-        return reverse("shop:buy", kwargs={"slug": product.slug})
-    except NoReverseMatch:
-        return ""
-
-
-def product_card(product, request=None) -> dict:
-    """The public facts of a product, the same for every caller (safe in cacheable responses)."""
-    return {
-        "id": product.pk,
-        "slug": product.slug,
-        "name": product.name,
-        "kind": product.kind,
-        "price": {"amount": product.price_amount, "currency": product.currency, "display": product.price_display},
-        "buy_url": buy_url(product),
-    }
-
-
-class ProductField(DrfField):
-    """A v2 field: the product behind a course or guide page (name, price, buy link; the same for everyone)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("read_only", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, product):
-        return product_card(product, self.context.get("request"))
 
 
 # --- Schemas ---------------------------------------------------------------------------------------
@@ -167,197 +141,183 @@ class MeOut(Schema):
     user: UserOut | None
 
 
-# --- Routers ---------------------------------------------------------------------------------------
+# --- Endpoints ------------------------------------------------------------------------------------
 
 
-def build_router() -> Router:
-    from config.api import security
-    from config.api.errors import ApiError, responses
-    from shop import checkout, downloads, entitlements, library, stripe_gateway
-    from shop.models import Order, Product
+router = Router()
 
-    router = Router()
 
-    def product_out(product, owned_ids: set[int], request) -> dict:
-        return {
-            **product_card(product, request),
-            "summary": product.summary,
-            "includes": [
-                {"id": item.pk, "slug": item.slug, "name": item.name, "kind": item.kind}
-                for item in product.includes.all()
-            ],
-            "owned": product.pk in owned_ids,
-            "page_url": library.page_url_for(product),
-        }
+def product_out(product, owned_ids: set[int], request) -> dict:
+    return {
+        **product_card(product, request),
+        "summary": product.summary,
+        "includes": [
+            {"id": item.pk, "slug": item.slug, "name": item.name, "kind": item.kind} for item in product.includes.all()
+        ],
+        "owned": product.pk in owned_ids,
+        "page_url": library.page_url_for(product),
+    }
 
-    @router.get(
-        "/catalogue/products",
-        response={200: list[ProductOut], **responses(400, 401)},
-        auth=security.ANYONE,
-        openapi_extra=security.OPTIONAL,
-        tags=["catalogue"],
-        summary="Products for sale, with prices, what they include and whether the caller owns them",
+
+@router.get(
+    "/catalogue/products",
+    response={200: list[ProductOut], **responses(400, 401)},
+    auth=security.ANYONE,
+    openapi_extra=security.OPTIONAL,
+    tags=["catalogue"],
+    summary="Products for sale, with prices, what they include and whether the caller owns them",
+)
+def list_products(request):
+    owned = entitlements.product_ids_for(security.caller(request))
+    products = Product.objects.filter(active=True).prefetch_related("includes").order_by("name", "pk")
+    return [product_out(product, owned, request) for product in products]
+
+
+@router.get(
+    "/catalogue/products/{slug}",
+    response={200: ProductOut, **responses(400, 401, 404)},
+    auth=security.ANYONE,
+    openapi_extra=security.OPTIONAL,
+    tags=["catalogue"],
+    summary="One product",
+)
+def get_product(request, slug: str = Path(..., max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")):
+    product = Product.objects.filter(active=True, slug=slug).prefetch_related("includes").first()
+    if product is None:
+        raise ApiError(404, "No such product for sale.")
+    return product_out(product, entitlements.product_ids_for(security.caller(request)), request)
+
+
+@router.post(
+    "/checkout",
+    response={201: CheckoutOut, **responses(400, 401, 403, 404, 409, 429, 503)},
+    auth=security.SIGNED_IN,
+    tags=["checkout"],
+    summary="Start a checkout for a product: an order priced from our database, and where to pay",
+)
+def start_checkout(request, payload: CheckoutIn):
+    user = request.auth
+    started = checkout.start(
+        product_slug=payload.product,
+        token=payload.token or uuid.uuid4().hex,
+        user=user,
+        # One purchase attempt belongs to one account: another account reusing the token is refused.
+        browser_key=f"api-user-{user.pk}",
+        claimed_amount=None if payload.price is None else str(payload.price),
+        claimed_quantity=None,
+        absolute_url=request.build_absolute_uri,
+        consent=payload.consent,
     )
-    def list_products(request):
-        owned = entitlements.product_ids_for(security.caller(request))
-        products = Product.objects.filter(active=True).prefetch_related("includes").order_by("name", "pk")
-        return [product_out(product, owned, request) for product in products]
+    return 201, {"order_id": started.order_id, "checkout_url": request.build_absolute_uri(started.redirect_url)}
 
-    @router.get(
-        "/catalogue/products/{slug}",
-        response={200: ProductOut, **responses(400, 401, 404)},
-        auth=security.ANYONE,
-        openapi_extra=security.OPTIONAL,
-        tags=["catalogue"],
-        summary="One product",
-    )
-    def get_product(request, slug: str = Path(..., max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")):
-        product = Product.objects.filter(active=True, slug=slug).prefetch_related("includes").first()
-        if product is None:
-            raise ApiError(404, "No such product for sale.")
-        return product_out(product, entitlements.product_ids_for(security.caller(request)), request)
 
-    @router.post(
-        "/checkout",
-        response={201: CheckoutOut, **responses(400, 401, 403, 404, 409, 429, 503)},
-        auth=security.SIGNED_IN,
-        tags=["checkout"],
-        summary="Start a checkout for a product: an order priced from our database, and where to pay",
-    )
-    def start_checkout(request, payload: CheckoutIn):
-        user = request.auth
-        try:
-            started = checkout.start(
-                product_slug=payload.product,
-                token=payload.token or uuid.uuid4().hex,
-                user=user,
-                # One purchase attempt belongs to one account: another account reusing the token is refused.
-                browser_key=f"api-user-{user.pk}",
-                claimed_amount=None if payload.price is None else str(payload.price),
-                claimed_quantity=None,
-                absolute_url=request.build_absolute_uri,
-                consent=payload.consent,
-            )
-        except checkout.CheckoutError as error:
-            codes = {404: "not_found", 409: "already_owned"}
-            raise ApiError(error.status_code, str(error), code=codes.get(error.status_code, "bad_request")) from error
-        except stripe_gateway.PaymentsDisabledError as error:
-            raise ApiError(503, "The shop is not taking payments at the moment.", code="payments_off") from error
-        except checkout.CheckoutFailedError as error:
-            raise ApiError(
-                503, "The payment provider could not be reached; nothing was charged. Try again.", code="unavailable"
-            ) from error
-        return 201, {"order_id": started.order_id, "checkout_url": request.build_absolute_uri(started.redirect_url)}
+@router.get(
+    "/orders/{order_id}",
+    response={200: OrderOut, **responses(400, 401, 403, 404)},
+    auth=security.SIGNED_IN,
+    tags=["checkout"],
+    summary="An order's status (its owner only; anyone else's order is 'not found')",
+)
+def get_order(request, order_id: int = Id()):
+    order = Order.objects.select_related("product").filter(pk=order_id, user=request.auth).first()
+    if order is None:
+        raise ApiError(404, "No such order.")
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "product": {"id": order.product.pk, "slug": order.product.slug, "name": order.product.name},
+        "amount": order.amount,
+        "amount_paid": order.amount_paid,
+        "amount_refunded": order.amount_refunded,
+        "currency": order.currency,
+        "created_at": order.created_at,
+        "paid_at": order.paid_at,
+    }
 
-    @router.get(
-        "/orders/{order_id}",
-        response={200: OrderOut, **responses(400, 401, 403, 404)},
-        auth=security.SIGNED_IN,
-        tags=["checkout"],
-        summary="An order's status (its owner only; anyone else's order is 'not found')",
-    )
-    def get_order(request, order_id: int = Id()):
-        order = Order.objects.select_related("product").filter(pk=order_id, user=request.auth).first()
-        if order is None:
-            raise ApiError(404, "No such order.")
-        return {
-            "id": order.pk,
-            "number": order.number,
-            "status": order.status,
-            "product": {"id": order.product.pk, "slug": order.product.slug, "name": order.product.name},
-            "amount": order.amount,
-            "amount_paid": order.amount_paid,
-            "amount_refunded": order.amount_refunded,
-            "currency": order.currency,
-            "created_at": order.created_at,
-            "paid_at": order.paid_at,
-        }
 
-    @router.get(
-        "/library",
-        response={200: LibraryOut, **responses(401, 403)},
-        auth=security.SIGNED_IN,
-        tags=["library"],
-        summary="Everything the caller owns or once owned, with fresh signed download links for what is open",
-    )
-    def get_library(request):
-        items = library.items_for(request.auth)
-        return {
-            "items": [
-                {
-                    "product_id": item.product_id,
-                    "name": item.name,
-                    "slug": item.slug,
-                    "kind": item.kind,
-                    "status": item.status,
-                    "reason": item.reason,
-                    "granted_at": item.granted_at,
-                    "page_url": item.page_url,
-                    "files": [
-                        {
-                            "title": f.title,
-                            "format": f.format,
-                            "url": request.build_absolute_uri(f.url),
-                            "api_url": request.build_absolute_uri(reverse("api:download", kwargs={"token": f.token})),
-                        }
-                        for f in item.files
-                    ],
-                }
-                for item in items
-            ]
-        }
-
-    @router.get(
-        "/library/downloads/{token}",
-        response={200: None, **responses(400, 401, 403, 404, 410, 503)},
-        auth=security.SIGNED_IN,
-        tags=["library"],
-        summary="Download an owned file (stamped with the buyer's e-mail and order) with a library link",
-        url_name="download",
-        openapi_extra={
-            "responses": {
-                200: {
-                    "description": "The file, checked against the caller's access on every request.",
-                    "content": {
-                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                        "application/epub+zip": {"schema": {"type": "string", "format": "binary"}},
-                        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-                    },
-                }
+@router.get(
+    "/library",
+    response={200: LibraryOut, **responses(401, 403)},
+    auth=security.SIGNED_IN,
+    tags=["library"],
+    summary="Everything the caller owns or once owned, with fresh signed download links for what is open",
+)
+def get_library(request):
+    items = library.items_for(request.auth)
+    return {
+        "items": [
+            {
+                "product_id": item.product_id,
+                "name": item.name,
+                "slug": item.slug,
+                "kind": item.kind,
+                "status": item.status,
+                "reason": item.reason,
+                "granted_at": item.granted_at,
+                "page_url": item.page_url,
+                "files": [
+                    {
+                        "title": f.title,
+                        "format": f.format,
+                        "url": request.build_absolute_uri(f.url),
+                        "api_url": request.build_absolute_uri(reverse("api:download", kwargs={"token": f.token})),
+                    }
+                    for f in item.files
+                ],
             }
-        },
-    )
-    def download(request, token: str = Path(..., min_length=1, max_length=500, pattern=r"^[A-Za-z0-9:_\-]+$")):
-        try:
-            served = downloads.serve(token=token, viewer=request.auth)
-        except downloads.DownloadRefusedError as error:
-            raise ApiError(error.status, str(error), code="download_refused") from error
-        response = HttpResponse(served.content, content_type=served.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{served.filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+            for item in items
+        ]
+    }
 
-    @router.get(
-        "/account/me",
-        response={200: MeOut, **responses(401, 403)},
-        auth=security.ANYONE,
-        openapi_extra=security.OPTIONAL,
-        tags=["account"],
-        summary="Who am I: the signed-in account, or authenticated=false",
-    )
-    def me(request):
-        user = security.caller(request)
-        if not user.is_authenticated:
-            return {"authenticated": False, "user": None}
-        name = user.get_full_name() or ""
-        return {
-            "authenticated": True,
-            "user": {
-                "id": user.pk,
-                "email": user.email,
-                "name": name,
-                "staff": bool(user.is_staff or user.is_superuser),
-            },
+
+@router.get(
+    "/library/downloads/{token}",
+    response={200: None, **responses(400, 401, 403, 404, 410, 503)},
+    auth=security.SIGNED_IN,
+    tags=["library"],
+    summary="Download an owned file (stamped with the buyer's e-mail and order) with a library link",
+    url_name="download",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, checked against the caller's access on every request.",
+                "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "application/epub+zip": {"schema": {"type": "string", "format": "binary"}},
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
         }
+    },
+)
+def download(request, token: str = Path(..., min_length=1, max_length=500, pattern=r"^[A-Za-z0-9:_\-]+$")):
+    served = downloads.serve(token=token, viewer=request.auth)
+    response = HttpResponse(served.content, content_type=served.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{served.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
-    return router
+
+@router.get(
+    "/account/me",
+    response={200: MeOut, **responses(401, 403)},
+    auth=security.ANYONE,
+    openapi_extra=security.OPTIONAL,
+    tags=["account"],
+    summary="Who am I: the signed-in account, or authenticated=false",
+)
+def me(request):
+    user = security.caller(request)
+    if not user.is_authenticated:
+        return {"authenticated": False, "user": None}
+    name = user.get_full_name() or ""
+    return {
+        "authenticated": True,
+        "user": {
+            "id": user.pk,
+            "email": user.email,
+            "name": name,
+            "staff": bool(user.is_staff or user.is_superuser),
+        },
+    }

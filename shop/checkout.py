@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import DomainError
 from shop import entitlements, stripe_gateway
 from shop.models import CheckoutSession, Order, Product
 from shop.pages import legal_urls
@@ -30,22 +31,32 @@ CONSENT_LABEL = (
 )
 
 
-class CheckoutError(Exception):
+class CheckoutError(DomainError):
     """The request cannot become an order; the message is safe to show."""
 
-    status_code = 400
+    title = "We could not start your order"
 
 
 class ProductUnavailableError(CheckoutError):
-    status_code = 404
+    status = 404
+    code = "not_found"
+    title = "Not for sale"
+    message = "This product does not exist or is no longer for sale."
 
 
 class AlreadyOwnedError(CheckoutError):
-    status_code = 409
+    status = 409
+    code = "already_owned"
+    message = "You already own this; it is in your library."
 
 
-class CheckoutFailedError(Exception):
+class CheckoutFailedError(DomainError):
     """Stripe could not start the checkout; nothing was charged and trying again works."""
+
+    status = 503
+    code = "unavailable"
+    title = "Nothing was charged"
+    message = "We could not reach our payment provider just now, so nothing was charged. Please try again in a minute."
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,7 @@ def start(
     """
     product = Product.objects.filter(slug=product_slug, active=True).first()
     if product is None:
-        raise ProductUnavailableError("This product does not exist or is no longer for sale.")
+        raise ProductUnavailableError
     if claimed_quantity not in (None, "", "1"):
         raise CheckoutError("Each purchase is for one copy; nothing was ordered.")
     if claimed_amount not in (None, "") and claimed_amount != str(product.price_amount):
@@ -127,7 +138,7 @@ def start(
             "Nothing was ordered."
         )
     if product.pk in entitlements.product_ids_for(user):
-        raise AlreadyOwnedError("You already own this; it is in your library.")
+        raise AlreadyOwnedError
     gateway = stripe_gateway.get_gateway()
     order = _order_for(token=token, product=product, user=user, browser_key=browser_key, consent=consent)
 
@@ -175,7 +186,7 @@ def start(
             checkout_attempt=F("checkout_attempt") + 1
         )
         logger.warning("Checkout could not start", extra={"order_id": order.pk, "error": str(error)})
-        raise CheckoutFailedError(str(error)) from error
+        raise CheckoutFailedError from error
     with transaction.atomic():
         # Every session the order opens is kept: fulfilment accepts a payment only through one of these.
         CheckoutSession.objects.get_or_create(
@@ -208,13 +219,13 @@ def _close_session(gateway, *, order: Order) -> CheckoutStart | None:
             session = gateway.retrieve_checkout_session(session_id=session_id)
     except stripe_gateway.GatewayError as error:
         logger.warning("Previous session could not be closed", extra={"order_id": order.pk, "error": str(error)})
-        raise CheckoutFailedError(str(error)) from error
+        raise CheckoutFailedError from error
     if session.status == "complete":
         fulfillment.fulfill_checkout(session_id=session_id, session=session)
         return CheckoutStart(order_id=order.pk, redirect_url=_success_url(session_id))
     if session.status != "expired":
         logger.warning("Previous session is still open", extra={"order_id": order.pk, "status": session.status})
-        raise CheckoutFailedError("The previous checkout session is still open.")
+        raise CheckoutFailedError
     CheckoutSession.objects.filter(session_id=session_id, expired_at__isnull=True).update(expired_at=timezone.now())
     logger.info("Previous session closed", extra={"order_id": order.pk, "session_id": session_id})
     return None
@@ -224,8 +235,13 @@ def _success_url(session_id: str) -> str:
     return reverse("shop:checkout_success") + f"?session_id={session_id}"
 
 
-class UnknownCheckoutError(Exception):
+class UnknownCheckoutError(DomainError):
     """The session id is made up, or not this browser's or this user's: the same answer for both."""
+
+    status = 404
+    code = "not_found"
+    title = "Order not found"
+    message = "We cannot find that order. If you paid, the receipt e-mail has a link to your library."
 
 
 @dataclass(frozen=True)

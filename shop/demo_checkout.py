@@ -5,20 +5,29 @@ import logging
 from django.core.exceptions import ValidationError
 
 from core import accounts
+from core.errors import DomainError
 from shop import stripe_gateway, webhooks
 from shop.models import Order
 
 logger = logging.getLogger(__name__)
 
 
-class DemoCheckoutError(Exception):
-    """The demo session is unknown, closed, or the form is incomplete; the message is safe to show."""
+class DemoCheckoutError(DomainError):
+    """The demo session is closed, demo payments are off, or the form is incomplete; the message is safe to show."""
+
+    title = "Demo checkout"
+
+
+class UnknownDemoCheckoutError(DemoCheckoutError):
+    status = 404
+    code = "not_found"
+    message = "This demo checkout does not exist."
 
 
 def open_order(*, session_id: str) -> Order:
     order = Order.objects.select_related("product").filter(stripe_session_id=session_id).first()
     if order is None or not session_id.startswith("cs_demo_"):
-        raise DemoCheckoutError("This demo checkout does not exist.")
+        raise UnknownDemoCheckoutError
     return order
 
 

@@ -13,6 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from reportlab.pdfgen.canvas import Canvas
 
+from core.errors import DomainError
 from shop import entitlements
 from shop.models import Download, Order, ProductFile
 
@@ -23,12 +24,12 @@ SALT = "shop.downloads"
 NOT_YOURS = "This download link is not valid here. Sign in with the e-mail you bought with and open your library."
 
 
-class DownloadRefusedError(Exception):
+class DownloadRefusedError(DomainError):
     """The link is expired, tampered with, someone else's, or its owner no longer has access."""
 
-    def __init__(self, message: str, *, status: int = 403):
-        super().__init__(message)
-        self.status = status
+    status = 403
+    code = "download_refused"
+    title = "Download unavailable"
 
 
 @dataclass(frozen=True)

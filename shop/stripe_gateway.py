@@ -13,6 +13,8 @@ from typing import Any
 import stripe
 from django.conf import settings
 
+from core.errors import DomainError
+
 logger = logging.getLogger(__name__)
 
 CHECKOUT_SESSION_COMPLETED = "checkout.session.completed"
@@ -53,8 +55,13 @@ class InvalidWebhookError(Exception):
     """The webhook's signature is missing, malformed, wrong, stale or from the future."""
 
 
-class PaymentsDisabledError(Exception):
+class PaymentsDisabledError(DomainError):
     """Neither a Stripe key nor demo payments are configured: buying is switched off."""
+
+    status = 503
+    code = "payments_off"
+    title = "Buying is switched off"
+    message = "The shop is not taking payments at the moment. Nothing was ordered or charged."
 
 
 @dataclass(frozen=True)
@@ -381,4 +388,4 @@ def get_gateway():
         from shop.demo_gateway import DemoGateway
 
         return DemoGateway(webhook_secret=settings.STRIPE_WEBHOOK_SECRET)
-    raise PaymentsDisabledError("Buying is switched off: no Stripe key and no demo payments.")
+    raise PaymentsDisabledError

@@ -11,12 +11,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import domain_error_page, shows_domain_errors
 from shop import checkout, demo_checkout, downloads, library, stripe_gateway, webhooks
 from shop.models import Order, Product
 
 logger = logging.getLogger(__name__)
 
 BROWSER_KEY = "shop_browser_key"
+MESSAGE_TEMPLATE = "shop/message.html"
 
 
 def _browser_key(request) -> str:
@@ -29,23 +31,15 @@ def _remember(request, key: str) -> None:
         request.session[BROWSER_KEY] = key
 
 
-def _message(request, *, title: str, message: str, status: int, template: str = "shop/message.html", **extra):
-    return render(request, template, {"title": title, "message": message, **extra}, status=status)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
+@shows_domain_errors(template=MESSAGE_TEMPLATE)
 def buy(request, slug):
     """GET: the uncached buy page (a form); POST: start Stripe Checkout and 303 there."""
     product = Product.objects.filter(slug=slug, active=True).first()
     if request.method == "GET":
         if product is None:
-            return _message(
-                request,
-                title="Not for sale",
-                message="This product does not exist or is no longer for sale.",
-                status=404,
-            )
+            raise checkout.ProductUnavailableError
         return render(request, "shop/buy.html", _buy_context(request, product))
     browser_key = _browser_key(request)
     try:
@@ -59,27 +53,9 @@ def buy(request, slug):
             absolute_url=request.build_absolute_uri,
             consent=request.POST.get("consent") == "on",
         )
-    except checkout.CheckoutError as error:
-        return _message(request, title="We could not start your order", message=str(error), status=error.status_code)
-    except stripe_gateway.PaymentsDisabledError:
-        return _message(
-            request,
-            title="Buying is switched off",
-            message="The shop is not taking payments at the moment. Nothing was ordered or charged.",
-            status=503,
-        )
-    except checkout.CheckoutFailedError:
-        return _message(
-            request,
-            title="Nothing was charged",
-            message=(
-                "We could not reach our payment provider just now, so nothing was charged. "
-                "Please try again in a minute."
-            ),
-            status=503,
-            template="shop/checkout_failed.html",
-            product=product,
-        )
+    except checkout.CheckoutFailedError as error:
+        # Trying again works: this page offers the button.
+        return domain_error_page(request, error, template="shop/checkout_failed.html", product=product)
     _remember(request, browser_key)
     return _see_other(started.redirect_url)
 
@@ -107,20 +83,13 @@ def _buy_context(request, product):
 
 @never_cache
 @require_GET
+@shows_domain_errors(template=MESSAGE_TEMPLATE)
 def checkout_success(request):
-    try:
-        confirmation = checkout.confirm(
-            session_id=request.GET.get("session_id", ""),
-            browser_key=request.session.get(BROWSER_KEY, ""),
-            user=request.user,
-        )
-    except checkout.UnknownCheckoutError:
-        return _message(
-            request,
-            title="Order not found",
-            message="We cannot find that order. If you paid, the receipt e-mail has a link to your library.",
-            status=404,
-        )
+    confirmation = checkout.confirm(
+        session_id=request.GET.get("session_id", ""),
+        browser_key=request.session.get(BROWSER_KEY, ""),
+        user=request.user,
+    )
     order = confirmation.order
     items = [item for item in library.items_for(order.user) if item.product_id in _order_product_ids(order)]
     return render(
@@ -168,24 +137,19 @@ def stripe_webhook(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@shows_domain_errors(template=MESSAGE_TEMPLATE)
 def demo_checkout_page(request, session_id):
-    try:
-        order = demo_checkout.open_order(session_id=session_id)
-        if request.method == "POST":
-            if request.POST.get("action") == "cancel":
-                demo_checkout.cancel(session_id=session_id)
-                return _see_other(f"{order.product.get_buy_url()}?cancelled=1")
-            order = demo_checkout.pay(
-                session_id=session_id,
-                email=request.POST.get("email", ""),
-                consent=request.POST.get("consent") == "on",
-            )
-            return _see_other(f"/shop/checkout/success/?session_id={session_id}")
-    except demo_checkout.DemoCheckoutError as error:
-        status = 404 if "does not exist" in str(error) else 400
-        return _message(request, title="Demo checkout", message=str(error), status=status)
-    except stripe_gateway.PaymentsDisabledError:
-        return _message(request, title="Demo checkout", message="Demo payments are switched off.", status=404)
+    order = demo_checkout.open_order(session_id=session_id)
+    if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            demo_checkout.cancel(session_id=session_id)
+            return _see_other(f"{order.product.get_buy_url()}?cancelled=1")
+        order = demo_checkout.pay(
+            session_id=session_id,
+            email=request.POST.get("email", ""),
+            consent=request.POST.get("consent") == "on",
+        )
+        return _see_other(f"/shop/checkout/success/?session_id={session_id}")
     return render(request, "shop/demo_checkout.html", {"order": order, "session_id": session_id})
 
 
@@ -202,18 +166,15 @@ def library_page(request):
 def order_detail(request, order_id):
     order = Order.objects.select_related("product").filter(pk=order_id, user=request.user).first()
     if order is None:
-        return _message(request, title="Order not found", message="We cannot find that order.", status=404)
+        context = {"title": "Order not found", "message": "We cannot find that order."}
+        return render(request, MESSAGE_TEMPLATE, context, status=404)
     return render(request, "shop/order_detail.html", {"order": order})
 
 
 @require_GET
+@shows_domain_errors(template=MESSAGE_TEMPLATE)
 def download(request, token):
-    try:
-        served = downloads.serve(token=token, viewer=request.user, browser_key=request.session.get(BROWSER_KEY, ""))
-    except downloads.DownloadRefusedError as error:
-        response = _message(request, title="Download unavailable", message=str(error), status=error.status)
-        response["Cache-Control"] = "private, no-store"
-        return response
+    served = downloads.serve(token=token, viewer=request.user, browser_key=request.session.get(BROWSER_KEY, ""))
     response = HttpResponse(served.content, content_type=served.content_type)
     response["Content-Disposition"] = f'attachment; filename="{served.filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -1,15 +1,37 @@
-"""The content API (Wagtail API v2 at /api/v2/): pages, authors, images, documents, draft preview; and v2 fields.
-
-website/models.py uses the field classes in api_fields, so the endpoints (which name page models) are built
-by `build_v2_router()`, called from config.api once the apps are loaded.
+"""The content API: the Wagtail API v2 at /api/v2/ (pages, authors, images, documents, draft preview) and the
+/api/preview-tokens endpoint. config.api.root mounts `v2_router` and adds `router` to the Ninja API.
 """
 
 import logging
+from urllib.parse import urlencode
 
+from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
+from django.http import Http404
+from django.urls import path
 from django.utils.cache import patch_vary_headers
+from ninja import Field, Router, Schema
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from wagtail.api import APIField
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page
+
+from config.api import security
+from config.api.errors import ApiError, responses
+from config.api.types import WholeNumber
+from core import privacy
+from core.models import AuthorProfile
+from courses.api_fields import PRIVATE_FLAG, GatedField
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +52,6 @@ def read_preview_token(token: str) -> dict:
 
 
 def _error(status: int, code: str, message: str):
-    from rest_framework.response import Response
-
     response = Response({"error": {"code": code, "message": message, "fields": []}}, status=status)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -43,8 +63,6 @@ def depends_on_caller(request) -> bool:
     Gated fields say so themselves; beyond them, any caller who presents credentials (a session cookie,
     an Authorization header, an app token) may pass view restrictions on pages and collections.
     """
-    from courses.api import PRIVATE_FLAG
-
     if getattr(request, PRIVATE_FLAG, False):
         return True
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -68,231 +86,206 @@ def cache_headers(request, response) -> None:
     patch_vary_headers(response, CREDENTIAL_HEADERS)
 
 
-def build_v2_router():
-    from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
-    from django.contrib.auth import get_user_model
-    from django.http import Http404
-    from rest_framework import exceptions as drf_exceptions
-    from rest_framework.authentication import SessionAuthentication
-    from rest_framework.response import Response
-    from wagtail.api.v2.router import WagtailAPIRouter
-    from wagtail.api.v2.utils import BadRequestError
-    from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
-    from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-    from wagtail.images.api.fields import ImageRenditionField
-    from wagtail.images.api.v2.views import ImagesAPIViewSet
-    from wagtail.models import Page
+class StrictTokenAuthentication(XSessionTokenAuthentication):
+    """An X-Session-Token that does not resolve is refused (401), not quietly treated as anonymous."""
 
-    from core import privacy
-    from core.models import AuthorProfile
-    from courses.api import GatedField
+    def authenticate(self, request):
+        token = self.get_session_token(request)
+        if not token:
+            return None
+        found = super().authenticate(request) if len(token) <= 200 else None
+        if found is None:
+            raise drf_exceptions.AuthenticationFailed("The session token is not valid or has expired.")
+        return found
 
-    class StrictTokenAuthentication(XSessionTokenAuthentication):
-        """An X-Session-Token that does not resolve is refused (401), not quietly treated as anonymous."""
+    def authenticate_header(self, request):
+        return "X-Session-Token"
 
-        def authenticate(self, request):
-            token = self.get_session_token(request)
-            if not token:
-                return None
-            found = super().authenticate(request) if len(token) <= 200 else None
-            if found is None:
-                raise drf_exceptions.AuthenticationFailed("The session token is not valid or has expired.")
-            return found
 
-        def authenticate_header(self, request):
-            return "X-Session-Token"
+class Guarded:
+    """What every v2 endpoint adds: JSON only, the API's error shape, checked numbers, cache headers."""
 
-    class Guarded:
-        """What every v2 endpoint adds: JSON only, the API's error shape, checked numbers, cache headers."""
+    renderer_classes = [JSONRenderer]
+    authentication_classes = [StrictTokenAuthentication, SessionAuthentication]
+    permission_classes = []
 
-        renderer_classes = [JSONRenderer]
-        authentication_classes = [StrictTokenAuthentication, SessionAuthentication]
-        permission_classes = []
+    def check_query_parameters(self, queryset):
+        for name in INTEGER_PARAMETERS:
+            value = self.request.GET.get(name)
+            if value is None or (name in {"child_of", "descendant_of"} and value == "root"):
+                continue
+            if not value.isdigit() or int(value) > MAX_ID:
+                raise BadRequestError(f"{name} must be a whole number from 0 to {MAX_ID}")
+        for value in self.request.GET.values():
+            if "\x00" in value:
+                raise BadRequestError("null characters are not allowed")
+        super().check_query_parameters(queryset)
 
-        def check_query_parameters(self, queryset):
-            for name in INTEGER_PARAMETERS:
-                value = self.request.GET.get(name)
-                if value is None or (name in {"child_of", "descendant_of"} and value == "root"):
-                    continue
-                if not value.isdigit() or int(value) > MAX_ID:
-                    raise BadRequestError(f"{name} must be a whole number from 0 to {MAX_ID}")
-            for value in self.request.GET.values():
-                if "\x00" in value:
-                    raise BadRequestError("null characters are not allowed")
-            super().check_query_parameters(queryset)
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        if pk is not None and int(pk) > MAX_ID:
+            raise Http404("not found")
+        return super().get_object()
 
-        def get_object(self):
-            pk = self.kwargs.get("pk")
-            if pk is not None and int(pk) > MAX_ID:
-                raise Http404("not found")
-            return super().get_object()
+    @classmethod
+    def get_available_fields(cls, model, db_fields_only=False):
+        fields = super().get_available_fields(model, db_fields_only=db_fields_only)
+        if not db_fields_only:
+            return fields
+        # Gated fields may be shown but never filtered or ordered on: that would reveal a paid body.
+        gated = {f.name for f in cls.get_body_fields(model) if isinstance(f.serializer, GatedField)}
+        return [name for name in fields if name not in gated]
 
-        @classmethod
-        def get_available_fields(cls, model, db_fields_only=False):
-            fields = super().get_available_fields(model, db_fields_only=db_fields_only)
-            if not db_fields_only:
-                return fields
-            # Gated fields may be shown but never filtered or ordered on: that would reveal a paid body.
-            gated = {f.name for f in cls.get_body_fields(model) if isinstance(f.serializer, GatedField)}
-            return [name for name in fields if name not in gated and name not in getattr(model, "api_gated", ())]
-
-        def handle_exception(self, exc):
-            if isinstance(exc, Http404):
-                return _error(404, "not_found", "Not found.")
-            if isinstance(exc, BadRequestError):
-                return _error(400, "bad_request", str(exc))
-            if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
-                response = _error(401, "not_authenticated", str(exc.detail))
-                response["WWW-Authenticate"] = "X-Session-Token"
-                return response
-            if isinstance(exc, drf_exceptions.APIException):
-                return _error(exc.status_code, exc.default_code, str(exc.detail))
-            if isinstance(exc, ValueError | OverflowError):
-                return _error(400, "bad_request", "A parameter is out of range.")
-            return super().handle_exception(exc)
-
-        def finalize_response(self, request, response, *args, **kwargs):
-            response = super().finalize_response(request, response, *args, **kwargs)
-            cache_headers(request, response)
+    def handle_exception(self, exc):
+        if isinstance(exc, Http404):
+            return _error(404, "not_found", "Not found.")
+        if isinstance(exc, BadRequestError):
+            return _error(400, "bad_request", str(exc))
+        if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
+            response = _error(401, "not_authenticated", str(exc.detail))
+            response["WWW-Authenticate"] = "X-Session-Token"
             return response
+        if isinstance(exc, drf_exceptions.APIException):
+            return _error(exc.status_code, exc.default_code, str(exc.detail))
+        if isinstance(exc, ValueError | OverflowError):
+            return _error(400, "bad_request", "A parameter is out of range.")
+        return super().handle_exception(exc)
 
-    class PagesEndpoint(Guarded, PagesAPIViewSet):
-        def get_base_queryset(self):
-            # Wagtail leaves out restricted sections but not aliases of their pages: list, detail and find
-            # all start from this queryset.
-            return privacy.visible(super().get_base_queryset(), request=self.request)
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        cache_headers(request, response)
+        return response
 
-        @classmethod
-        def get_urlpatterns(cls):
-            from django.urls import path
 
-            return [
-                *super().get_urlpatterns(),
-                path("preview/", cls.as_view({"get": "preview_view"}), name="preview"),
-            ]
+class PagesEndpoint(Guarded, PagesAPIViewSet):
+    def get_base_queryset(self):
+        # Wagtail leaves out restricted sections but not aliases of their pages: list, detail and find
+        # all start from this queryset.
+        return privacy.visible(super().get_base_queryset(), request=self.request)
 
-        def preview_view(self, request):
-            """The latest revision of a page, for an editor's signed preview link (no cookie needed)."""
-            token = request.GET.get("token", "")
-            try:
-                data = read_preview_token(token[:500])
-                page = Page.objects.get(pk=int(data["p"])).specific
-                revision = page.revisions.get(pk=int(data["r"]))
-                editor = get_user_model().objects.get(pk=int(data["u"]), is_active=True)
-            except signing.SignatureExpired:
-                return _error(410, "gone", "This preview link has expired; open the preview again in the admin.")
-            except (signing.BadSignature, KeyError, TypeError, ValueError, Page.DoesNotExist) as error:
-                logger.info("Refused a preview token", extra={"error": type(error).__name__})
-                return _error(404, "not_found", "Not found.")
-            except get_user_model().DoesNotExist:
-                return _error(404, "not_found", "Not found.")
-            if not page.permissions_for_user(editor).can_edit():
-                return _error(404, "not_found", "Not found.")
-            draft = revision.as_object()
-            self.action = "detail_view"
-            serializer_class = self._get_serializer_class(request.wagtailapi_router, type(draft), [], show_details=True)
-            context = {**self.get_serializer_context(), "preview_user": editor}
-            response = Response(serializer_class(draft, context=context).data)
-            response["Cache-Control"] = "private, no-store"
-            return response
+    @classmethod
+    def get_urlpatterns(cls):
 
-    class AuthorsEndpoint(Guarded, BaseAPIViewSet):
-        name = "authors"
-        model = AuthorProfile
-        body_fields = [
-            *BaseAPIViewSet.body_fields,
-            "name",
-            "slug",
-            "credentials",
-            "role",
-            "biography",
-            "links",
-            "photo",
+        return [
+            *super().get_urlpatterns(),
+            path("preview/", cls.as_view({"get": "preview_view"}), name="preview"),
         ]
-        listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "name", "slug", "credentials", "role"]
-        nested_default_fields = [*BaseAPIViewSet.nested_default_fields, "name", "slug", "credentials", "role"]
 
-        @classmethod
-        def get_body_fields(cls, model):
-            fields = super().get_body_fields(model)
-            from wagtail.api import APIField
+    def preview_view(self, request):
+        """The latest revision of a page, for an editor's signed preview link (no cookie needed)."""
+        token = request.GET.get("token", "")
+        try:
+            data = read_preview_token(token[:500])
+            page = Page.objects.get(pk=int(data["p"])).specific
+            revision = page.revisions.get(pk=int(data["r"]))
+            editor = get_user_model().objects.get(pk=int(data["u"]), is_active=True)
+        except signing.SignatureExpired:
+            return _error(410, "gone", "This preview link has expired; open the preview again in the admin.")
+        except (signing.BadSignature, KeyError, TypeError, ValueError, Page.DoesNotExist) as error:
+            logger.info("Refused a preview token", extra={"error": type(error).__name__})
+            return _error(404, "not_found", "Not found.")
+        except get_user_model().DoesNotExist:
+            return _error(404, "not_found", "Not found.")
+        if not page.permissions_for_user(editor).can_edit():
+            return _error(404, "not_found", "Not found.")
+        draft = revision.as_object()
+        self.action = "detail_view"
+        serializer_class = self._get_serializer_class(request.wagtailapi_router, type(draft), [], show_details=True)
+        context = {**self.get_serializer_context(), "preview_user": editor}
+        response = Response(serializer_class(draft, context=context).data)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
-            return [
-                *fields,
-                APIField("photo_thumbnail", serializer=ImageRenditionField("fill-480x480|format-webp", source="photo")),
-            ]
 
-        def get_queryset(self):
-            return AuthorProfile.objects.select_related("photo").order_by("name", "pk")
-
-    renditions = [
-        ("thumbnail", "fill-400x300|format-webp"),
-        ("medium", "max-1200x1200|format-webp"),
-        ("large", "max-2000x2000|format-webp"),
+class AuthorsEndpoint(Guarded, BaseAPIViewSet):
+    name = "authors"
+    model = AuthorProfile
+    body_fields = [
+        *BaseAPIViewSet.body_fields,
+        "name",
+        "slug",
+        "credentials",
+        "role",
+        "biography",
+        "links",
+        "photo",
     ]
+    listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "name", "slug", "credentials", "role"]
+    nested_default_fields = [*BaseAPIViewSet.nested_default_fields, "name", "slug", "credentials", "role"]
 
-    class ImagesEndpoint(Guarded, ImagesAPIViewSet):
-        @classmethod
-        def get_body_fields(cls, model):
-            from wagtail.api import APIField
+    @classmethod
+    def get_body_fields(cls, model):
+        fields = super().get_body_fields(model)
 
-            extra = [APIField(name, serializer=ImageRenditionField(spec, source="*")) for name, spec in renditions]
-            return [*super().get_body_fields(model), *extra]
+        return [
+            *fields,
+            APIField("photo_thumbnail", serializer=ImageRenditionField("fill-480x480|format-webp", source="photo")),
+        ]
 
-    class DocumentsEndpoint(Guarded, DocumentsAPIViewSet):
-        """Public documents only: restricted collections stay out (paid files are not Wagtail documents)."""
-
-    router = WagtailAPIRouter("wagtailapi")
-    router.register_endpoint("pages", PagesEndpoint)
-    router.register_endpoint("authors", AuthorsEndpoint)
-    router.register_endpoint("images", ImagesEndpoint)
-    router.register_endpoint("documents", DocumentsEndpoint)
-    return router
+    def get_queryset(self):
+        return AuthorProfile.objects.select_related("photo").order_by("name", "pk")
 
 
-def build_router():
-    """/api/preview-tokens: editors get a signed link that shows a draft in the headless frontend."""
-    from ninja import Field, Router, Schema
+RENDITIONS = [
+    ("thumbnail", "fill-400x300|format-webp"),
+    ("medium", "max-1200x1200|format-webp"),
+    ("large", "max-2000x2000|format-webp"),
+]
 
-    from config.api import security
-    from config.api.errors import ApiError, responses
-    from config.api.types import WholeNumber
 
-    router = Router(tags=["preview"])
+class ImagesEndpoint(Guarded, ImagesAPIViewSet):
+    @classmethod
+    def get_body_fields(cls, model):
 
-    class PreviewIn(Schema):
-        model_config = {"extra": "forbid"}
+        extra = [APIField(name, serializer=ImageRenditionField(spec, source="*")) for name, spec in RENDITIONS]
+        return [*super().get_body_fields(model), *extra]
 
-        page_id: WholeNumber = Field(..., ge=1, le=MAX_ID)
 
-    class PreviewOut(Schema):
-        token: str
-        api_url: str = Field(description="GET it for the draft as v2 JSON (valid for API_PREVIEW_MAX_AGE seconds).")
-        frontend_url: str | None = Field(description="HEADLESS_PREVIEW_URL with the token, when configured.")
+class DocumentsEndpoint(Guarded, DocumentsAPIViewSet):
+    """Public documents only: restricted collections stay out (paid files are not Wagtail documents)."""
 
-    @router.post(
-        "/preview-tokens",
-        response={201: PreviewOut, **responses(400, 401, 403, 404)},
-        auth=security.SIGNED_IN,
-        summary="Editors only: a signed token that shows a page's latest draft through /api/v2/pages/preview/",
-    )
-    def create_preview_token(request, payload: PreviewIn):
-        from urllib.parse import urlencode
 
-        from wagtail.models import Page
+v2_router = WagtailAPIRouter("wagtailapi")
+v2_router.register_endpoint("pages", PagesEndpoint)
+v2_router.register_endpoint("authors", AuthorsEndpoint)
+v2_router.register_endpoint("images", ImagesEndpoint)
+v2_router.register_endpoint("documents", DocumentsEndpoint)
 
-        page = Page.objects.filter(pk=payload.page_id).first()
-        if page is None or not page.permissions_for_user(request.auth).can_edit():
-            raise ApiError(404, "No such page you may edit.")
-        page = page.specific
-        revision = page.latest_revision or page.save_revision(user=request.auth)
-        token = preview_token(page=page, revision=revision, user=request.auth)
-        query = urlencode({"token": token})
-        frontend = settings.HEADLESS_PREVIEW_URL
-        return 201, {
-            "token": token,
-            "api_url": request.build_absolute_uri(f"/api/v2/pages/preview/?{query}"),
-            "frontend_url": f"{frontend}{'&' if '?' in frontend else '?'}{query}" if frontend else None,
-        }
 
-    return router
+# /api/preview-tokens: editors get a signed link that shows a draft in the headless frontend.
+router = Router(tags=["preview"])
+
+
+class PreviewIn(Schema):
+    model_config = {"extra": "forbid"}
+
+    page_id: WholeNumber = Field(..., ge=1, le=MAX_ID)
+
+
+class PreviewOut(Schema):
+    token: str
+    api_url: str = Field(description="GET it for the draft as v2 JSON (valid for API_PREVIEW_MAX_AGE seconds).")
+    frontend_url: str | None = Field(description="HEADLESS_PREVIEW_URL with the token, when configured.")
+
+
+@router.post(
+    "/preview-tokens",
+    response={201: PreviewOut, **responses(400, 401, 403, 404)},
+    auth=security.SIGNED_IN,
+    summary="Editors only: a signed token that shows a page's latest draft through /api/v2/pages/preview/",
+)
+def create_preview_token(request, payload: PreviewIn):
+
+    page = Page.objects.filter(pk=payload.page_id).first()
+    if page is None or not page.permissions_for_user(request.auth).can_edit():
+        raise ApiError(404, "No such page you may edit.")
+    page = page.specific
+    revision = page.latest_revision or page.save_revision(user=request.auth)
+    token = preview_token(page=page, revision=revision, user=request.auth)
+    query = urlencode({"token": token})
+    frontend = settings.HEADLESS_PREVIEW_URL
+    return 201, {
+        "token": token,
+        "api_url": request.build_absolute_uri(f"/api/v2/pages/preview/?{query}"),
+        "frontend_url": f"{frontend}{'&' if '?' in frontend else '?'}{query}" if frontend else None,
+    }

@@ -31,7 +31,7 @@ from wagtail.search import index
 from config.api.fields import SeoField, StructuredDataField
 from core import privacy
 from core.models import AuthorProfile
-from shop.api import ProductField
+from shop.api_fields import ProductField
 from shop.models import Product
 from website import seo
 from website.blocks import ArticleBodyBlock

@@ -77,10 +77,20 @@ def responses(*statuses: int) -> dict[int, type]:
     return dict.fromkeys(statuses, Error)
 
 
-def install(api: NinjaAPI) -> None:
+def domain_error(request: HttpRequest, exc) -> JsonResponse:
+    """A domain error (core.errors.DomainError) in the error shape: its own status, code, message and details."""
+    return respond(exc.status, exc.message, code=exc.code, **exc.details())
+
+
+def install(api: NinjaAPI, *, domain_errors: type[Exception]) -> None:
+    """Every failure in the one shape. `domain_errors` is the domain's error base: config.api.root passes it in,
+    since this module imports no room."""
+
     @api.exception_handler(ApiError)
     def api_error(request: HttpRequest, exc: ApiError):
         return respond(exc.status, exc.message, code=exc.code, headers=exc.headers, **exc.extra)
+
+    api.add_exception_handler(domain_errors, domain_error)
 
     @api.exception_handler(ValidationError)
     def validation_error(request: HttpRequest, exc: ValidationError):

@@ -6,7 +6,6 @@ same one django-allauth's own limits use (both follow TRUSTED_PROXY_COUNT).
 """
 
 import hashlib
-import ipaddress
 import json
 import logging
 import math
@@ -22,6 +21,7 @@ from django.shortcuts import render
 
 from config.api import errors
 from config.models import RateLimitCounter
+from core.client_address import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -78,26 +78,6 @@ def consume(*, scope: str, ident: str, rate: Rate, now: float | None = None) -> 
     if count <= rate.amount:
         return None
     return max(1, math.ceil(window_end - now))
-
-
-def client_ip(request) -> str:
-    """The caller's address: with TRUSTED_PROXY_COUNT = N, the Nth address from the right of X-Forwarded-For.
-
-    Each trusted proxy appends the address it saw, so the entries a client could forge are all to the left
-    of the one our outermost proxy wrote. django-allauth picks the same entry (ALLAUTH_TRUSTED_PROXY_COUNT).
-    """
-    count = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if count > 0 and forwarded:
-        # A shorter chain than configured (a proxy skipped): the leftmost entry is the furthest address known.
-        address = forwarded[-count] if len(forwarded) >= count else forwarded[0]
-    else:
-        address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return address[:100]
 
 
 def _email_in(request) -> str:

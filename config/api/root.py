@@ -5,6 +5,10 @@ import logging
 from ninja import NinjaAPI
 
 from config.api import errors
+from core.errors import DomainError
+from courses import api as courses_api
+from shop import api as shop_api
+from website import api as website_api
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +38,6 @@ class BackcareAPI(NinjaAPI):
 
 
 def build_api() -> NinjaAPI:
-    from courses.api import build_router as learning_router
-    from shop.api import build_router as shop_router
-    from website.api import build_router as preview_router
-
     api = BackcareAPI(
         title="Backcare API",
         version="1.0.0",
@@ -46,10 +46,10 @@ def build_api() -> NinjaAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
     )
-    errors.install(api)
-    api.add_router("/", shop_router())
-    api.add_router("/learning", learning_router())
-    api.add_router("/", preview_router())
+    errors.install(api, domain_errors=DomainError)
+    api.add_router("/", shop_api.router)
+    api.add_router("/learning", courses_api.router)
+    api.add_router("/", website_api.router)
     return api
 
 
@@ -57,6 +57,4 @@ api = build_api()
 
 
 def v2_urls():
-    from website.api import build_v2_router
-
-    return build_v2_router().urls
+    return website_api.v2_router.urls

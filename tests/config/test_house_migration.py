@@ -54,6 +54,8 @@ IDENTITY_QUERIES = {
     "article_authors": "SELECT page_ptr_id, author_id FROM website_articlepage",
     "course_instructors": "SELECT page_ptr_id, instructor_id FROM courses_coursepage",
 }
+# Later migrations add models, and with them content types and permissions: these may only gain rows.
+GROWING = {"permissions"}
 BEFORE_TABLES = {
     "guidepage": "shop_guidepage",
     "legalpage": "shop_legalpage",
@@ -128,7 +130,10 @@ def test_every_row_that_points_at_a_moved_model_comes_through_unchanged(migrated
     assert before["entitlements"]
     assert before["workflow_states"]
     for name in IDENTITY_QUERIES:
-        assert after[name] == before[name], name
+        if name in GROWING:
+            assert {tuple(row) for row in before[name]} <= {tuple(row) for row in after[name]}, name
+        else:
+            assert after[name] == before[name], name
 
 
 def test_moved_content_types_keep_their_ids_under_the_new_app_label(migrated):
@@ -137,7 +142,10 @@ def test_moved_content_types_keep_their_ids_under_the_new_app_label(migrated):
     for (old_app, model), new_app in MOVED.items():
         pk = next(pk for pk, label in before.items() if label == (old_app, model))
         assert after[pk] == (new_app, model)
-    assert sorted(after) == sorted(before)
+    moved_ids = {pk for pk, label in before.items() if label in MOVED}
+    assert {pk: label for pk, label in after.items() if pk in before and pk not in moved_ids} == {
+        pk: label for pk, label in before.items() if pk not in moved_ids
+    }
 
 
 def test_the_old_tables_are_gone_and_the_migrations_are_recorded(migrated):

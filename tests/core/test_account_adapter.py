@@ -174,3 +174,18 @@ def test_the_account_exists_e_mail_links_to_the_configured_site(client):
     [message] = mail.outbox
     assert message.subject == "You already have an account"
     assert _links(message) == ["http://testserver/accounts/login/code/"]
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "expected"),
+    [("203.0.113.9, 10.0.0.2", "203.0.113.9"), ("10.0.0.2", "10.0.0.2"), ("", "127.0.0.1")],
+)
+def test_allauth_counts_the_same_client_as_our_limits(settings, rf, forwarded, expected):
+    from allauth.account.adapter import get_adapter
+
+    from config.api import ratelimit
+
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    request = rf.post("/accounts/login/code/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")
+
+    assert get_adapter(request).get_client_ip(request) == ratelimit.client_ip(request) == expected

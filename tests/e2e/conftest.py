@@ -25,6 +25,21 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL the server shares the test database itself, so each test there is transactional.
+
+    pytest-django creates only the databases that collected tests ask for, and restores Wagtail's migration
+    data (root page, default site) after each transactional test only when asked to. On SQLite every test
+    gets its own copy of a migrated file instead (`file_db`).
+    """
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 @pytest.fixture
 def live_db(file_db):
     """The database this test and its server share, as the server's DATABASE_URL."""

@@ -1,0 +1,34 @@
+"""The shop's Wagtail API v2 field: a product's public card. Imported by page models' api_fields, so no model here."""
+
+from django.urls import NoReverseMatch, reverse
+from rest_framework.fields import Field as DrfField
+
+
+def buy_url(product) -> str:
+    try:
+        return reverse("shop:buy", kwargs={"slug": product.slug})
+    except NoReverseMatch:
+        return ""
+
+
+def product_card(product, request=None) -> dict:
+    """The public facts of a product, the same for every caller (safe in cacheable responses)."""
+    return {
+        "id": product.pk,
+        "slug": product.slug,
+        "name": product.name,
+        "kind": product.kind,
+        "price": {"amount": product.price_amount, "currency": product.currency, "display": product.price_display},
+        "buy_url": buy_url(product),
+    }
+
+
+class ProductField(DrfField):
+    """A v2 field: the product behind a course or guide page (name, price, buy link; the same for everyone)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, product):
+        return product_card(product, self.context.get("request"))
