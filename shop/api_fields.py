@@ -1,14 +1,6 @@
 """The shop's Wagtail API v2 field: a product's public card. Imported by page models' api_fields, so no model here."""
 
-from django.urls import NoReverseMatch, reverse
 from rest_framework.fields import Field as DrfField
-
-
-def buy_url(product) -> str:
-    try:
-        return reverse("shop:buy", kwargs={"slug": product.slug})
-    except NoReverseMatch:
-        return ""
 
 
 def product_card(product, request=None) -> dict:
@@ -19,7 +11,7 @@ def product_card(product, request=None) -> dict:
         "name": product.name,
         "kind": product.kind,
         "price": {"amount": product.price_amount, "currency": product.currency, "display": product.price_display},
-        "buy_url": buy_url(product),
+        "buy_url": product.get_buy_url(),
     }
 
 
