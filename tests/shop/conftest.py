@@ -4,10 +4,11 @@ import json
 import time
 
 import pytest
+from django.test import Client
 
 from shop.stripe_gateway import sign_payload
 from tests.fakestripe.server import FakeStripe
-from tests.shop.factories import ProductFactory
+from tests.shop.factories import ProductFactory, UserFactory
 
 WEBHOOK_SECRET = "whsec_test_secret_for_the_suite"
 
@@ -44,6 +45,15 @@ def deliver(client, event: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int
 @pytest.fixture
 def guide(db):
     return ProductFactory(name="Stretching guide", slug="stretching-guide", price_amount=1900, currency="usd")
+
+
+@pytest.fixture
+def staff():
+    """A superuser signed in to the admin, as (user, client)."""
+    user = UserFactory(email="stephen@example.com", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(user)
+    return user, client
 
 
 def buy(client, product, *, token: str = "token-1", **extra):  # noqa: S107

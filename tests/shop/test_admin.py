@@ -17,14 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff():
-    user = UserFactory(email="stephen@example.com", is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(user)
-    return user, client
-
-
-@pytest.fixture
 def editor_client():
     """Someone who may edit pages in the admin but has no business with customers or money."""
     editors = Group.objects.create(name="Page editors")
