@@ -27,3 +27,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# Saving a page in a test does not update Wagtail's search index or reference index: that work was a
+# fifth of the suite's time and few tests look at it. Tests marked `indexing` (tests/conftest.py) turn
+# both back on, as every real process (`make run`, gunicorn in `make e2e`) has them.
+WAGTAILSEARCH_BACKENDS = {"default": {**WAGTAILSEARCH_BACKENDS["default"], "AUTO_UPDATE": False}}  # noqa: F405
+# A line for each task started and finished is noise here; warnings and failures still show.
+LOGGING["loggers"]["django.tasks"] = {"handlers": ["console"], "level": "WARNING", "propagate": False}  # noqa: F405

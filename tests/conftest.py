@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from tests.databases import copy_of, default_connection_on, migrate_template
+from tests.databases import copy_of, default_connection_on, save_copy
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,18 @@ def _empty_caches():
     (or site root path) one test cached would otherwise answer for another test's rows."""
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _indexing(request, settings):
+    """Search and reference indexes follow saved pages only in tests marked `indexing` (see test_settings)."""
+    if request.node.get_closest_marker("indexing"):
+        backend = settings.WAGTAILSEARCH_BACKENDS["default"]
+        settings.WAGTAILSEARCH_BACKENDS = {"default": {**backend, "AUTO_UPDATE": True}}
+        yield
+        return
+    with disable_reference_index_auto_update():
+        yield
 
 
 @pytest.fixture
@@ -33,12 +46,21 @@ def free_port():
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One migrated SQLite file per test session (None on PostgreSQL, where the test database serves)."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """pytest-django's migrated test database; on SQLite also a file copy of it, taken before any test ran.
+
+    Tests that need a file (`file_db`) copy that file instead of migrating a second time.
+    """
     if connection.vendor != "sqlite":
         return None
     with django_db_blocker.unblock():
-        return migrate_template(tmp_path_factory.mktemp("template") / "template.sqlite3")
+        return save_copy(connection, tmp_path_factory.mktemp("template") / "template.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(django_db_setup):
+    """The migrated SQLite file every `file_db` copies (None on PostgreSQL, where the test database serves)."""
+    return django_db_setup
 
 
 @pytest.fixture

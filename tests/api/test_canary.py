@@ -5,6 +5,9 @@ import pytest
 from shop import entitlements
 from tests.api.conftest import ACTOR, CANARY, grant, session_token
 
+# Search must be live here, or "search never matches the canary" would prove nothing.
+pytestmark = pytest.mark.indexing
+
 CANARY_WORD = CANARY.split()[-2]  # a word only the paid body contains
 
 

@@ -10,6 +10,9 @@ from config.search import clean
 from tests.courses.factories import UserFactory
 from tests.courses.world import build_world
 
+# Search results come from the index that saved pages update.
+pytestmark = pytest.mark.indexing
+
 ODD_QUERIES = ["\"')(*", '"', "NEAR(a b", "a:b *"]
 
 

@@ -11,6 +11,7 @@ from website.models import ArticlePage
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
+@pytest.mark.indexing
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_task_enqueued_in_admin_request_runs_on_worker(client, demo_site, django_user_model):
     article = ArticlePage.objects.get(slug="hip-flexor-stretches")

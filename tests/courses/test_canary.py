@@ -14,6 +14,9 @@ from core.models import OutboxEmail
 from courses import drip, enrolment
 from tests.courses.conftest import CANARY
 
+# Search must be live here, or "search never shows the canary" would prove nothing.
+pytestmark = pytest.mark.indexing
+
 LINK = re.compile(r"""(?:href|src|action)=["']([^"'#]+)""")
 WORDS = CANARY.split()[:3]  # what the crawl searches for
 TAIL = " ".join(CANARY.split()[3:])  # never part of a query, so never echoed back by a search page

@@ -16,6 +16,9 @@ from tests.courses.factories import UserFactory
 from tests.website.conftest import add_article
 from website.models import ArticleIndexPage
 
+# Search must be live here, or "search does not find the alias" would prove nothing.
+pytestmark = pytest.mark.indexing
+
 ALIAS_URL = "/library/hip-alias/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

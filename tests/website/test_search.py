@@ -7,6 +7,9 @@ from tests.html_checks import assert_accessible_html
 from tests.website.conftest import add_article
 from website.search import clean_query, highlight
 
+# Search results come from the index that saved pages update.
+pytestmark = pytest.mark.indexing
+
 
 def test_psoas_finds_the_hip_flexor_article_highlighted(client, site_tree):
     response = client.get("/search/", {"q": "psoas"})
