@@ -11,6 +11,7 @@ import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+from django.core.management import call_command
 from django.db import connections
 
 
@@ -27,6 +28,13 @@ def default_connection_on(path: Path):
         file_connection.close()
         connections.settings["default"] = saved_settings
         connections["default"] = saved_connection
+
+
+def migrate_template(path: Path) -> Path:
+    with default_connection_on(path):
+        call_command("migrate", verbosity=0)
+        connections["default"].close()
+    return path
 
 
 def save_copy(connection, path: Path) -> Path:
