@@ -1,4 +1,4 @@
-"""Settings for the scheduler started as a real process by tests/config/test_scheduler.py: one command, from the env."""
+"""Settings for the scheduler process that tests/e2e/test_scheduler_process.py starts: one command, from the env."""
 
 import os
 
