@@ -6,7 +6,6 @@ The certificate name is the courses' own form (courses:certificate_name); the ad
 
 import json
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -51,10 +50,8 @@ def _orders(user) -> list[dict]:
 @require_GET
 def home(request):
     user = request.user
-    addresses = EmailAddress.objects.filter(user=user)
     context = {
         "email": user.email,
-        "pending_email": addresses.filter(verified=False).exclude(email__iexact=user.email).first(),
         "name_form": CertificateNameForm(initial={"name": certificates.chosen_name(user=user)}),
         "orders": _orders(user),
         "other_sessions": max(personal_data.session_count(user) - 1, 0),
