@@ -8,4 +8,10 @@ class ConfigConfig(AppConfig):
     verbose_name = "Site plumbing"
 
     def ready(self):
-        from config import checks  # noqa: F401 - registers the deployment checks
+        from config import (
+            checks,  # noqa: F401 - registers the deployment checks
+            mailbox_records,
+        )
+        from core import personal_records
+
+        personal_records.register("local_mailbox", export=mailbox_records.export, erase=mailbox_records.erase)

@@ -291,6 +291,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+# A new address replaces the old one only once a code sent to it is typed back (allauth's /accounts/email/).
+ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("SITE_NAME", default="Stephen O'Dwyer · Lower Back Pain Relief")
 # Editor accounts are made by an administrator, so allauth never verified their address.
@@ -327,6 +329,12 @@ SCHEDULED_COMMANDS.append(("reconcile_stripe", ["--since", "3d"], 3600))
 # --- Courses ---
 # Queue the "your next lesson is open" e-mails every five minutes (each goes once per student and lesson).
 SCHEDULED_COMMANDS.append(("send_due_lessons", [], 300))
+
+# --- Accounts people run themselves (/account/) ---
+# Orders of a deleted account keep the e-mail, amounts, country and consent this many years (tax records),
+# then `anonymise_old_orders` (daily) removes the address and the links to Stripe's records.
+ORDER_RETENTION_YEARS = env.int("ORDER_RETENTION_YEARS", default=10)
+SCHEDULED_COMMANDS.append(("anonymise_old_orders", [], 24 * 3600))
 
 # --- API ---
 # The headless API: Ninja at /api/, Wagtail API v2 at /api/v2/, django-allauth's headless sign-in at /_allauth/.

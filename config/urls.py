@@ -19,6 +19,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("shop/", include("shop.urls")),
     path("learn/", include("courses.urls")),
+    path("account/", include("courses.account_urls")),
     path("", include("website.urls")),
     path("", include(wagtail_urls)),
 ]

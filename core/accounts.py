@@ -69,12 +69,15 @@ def mark_verified(*, user, email: str) -> None:
         address.save(update_fields=["verified"])
 
 
-def end_sessions(user) -> int:
-    """Sign the account out everywhere: browser sessions and headless app tokens (both are sessions)."""
+def end_sessions(user, *, keep: str | None = None) -> int:
+    """Sign the account out everywhere: browser sessions and headless app tokens (both are sessions).
+
+    `keep` names one session to leave signed in (the browser asking to sign out everywhere else).
+    """
     doomed = [
         session.session_key
         for session in Session.objects.iterator()
-        if str(session.get_decoded().get(SESSION_USER_KEY)) == str(user.pk)
+        if str(session.get_decoded().get(SESSION_USER_KEY)) == str(user.pk) and session.session_key != keep
     ]
     Session.objects.filter(session_key__in=doomed).delete()
     return len(doomed)
@@ -130,3 +133,27 @@ def user_for_email(email: str):
         return user
     logger.info("Created a buyer account", extra={"user_id": user.pk})
     return user
+
+
+def follow_address_change(*, user, old_email: str | None, new_email: str) -> bool:
+    """After a verified change of address, the username derived from the old address follows it.
+
+    Buyer accounts are found by address or by that username (`_find`): left behind, it would route a later
+    purchase made with the old address, perhaps by its next owner, into this account. Staff usernames are left.
+    """
+    if not old_email or user.username != _username_for(old_email):
+        return False
+    username = _username_for(new_email)
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exclude(pk=user.pk).exists():
+        logger.warning("Kept an old username: the new address's username is taken", extra={"user_id": user.pk})
+        return False
+    user_model.objects.filter(pk=user.pk).update(username=username)
+    user.username = username
+    return True
+
+
+def on_email_changed(sender, *, user, from_email_address, to_email_address, **kwargs) -> None:
+    """allauth's `email_changed` signal (connected in core.apps)."""
+    old = from_email_address.email if from_email_address is not None else None
+    follow_address_change(user=user, old_email=old, new_email=to_email_address.email)

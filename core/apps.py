@@ -9,3 +9,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from allauth.account.signals import email_changed
+
+        from core import accounts
+
+        email_changed.connect(accounts.on_email_changed, dispatch_uid="core.accounts.on_email_changed")

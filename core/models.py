@@ -150,3 +150,23 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+# --- Deletion log ---------------------------------------------------------------------------------------
+
+
+class DeletionLog(models.Model):
+    """One deleted account's address, hashed, and when: enough to delete it again from a restored backup.
+
+    Nothing else about the person is kept here (core.deletions makes the hash).
+    """
+
+    email_hash = models.CharField(max_length=64, db_index=True)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+        verbose_name = "account deletion"
+
+    def __str__(self):
+        return f"{self.email_hash[:12]}… deleted {self.deleted_at:%Y-%m-%d}"
