@@ -305,7 +305,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 LOGIN_URL = "/accounts/login/"
 # Private pages send strangers to our sign-in (codes for readers, password + TOTP for staff), not Wagtail's.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
-LOGIN_REDIRECT_URL = "/shop/library/"
+# The one signed-in home (guides, courses, certificates) where sign-in lands; the shop's old /shop/library/
+# address redirects here.
+LOGIN_REDIRECT_URL = "/learn/"
 # Stripe: the secret key, the webhook signing secret and the API address (tests point it at a fake).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")

@@ -40,6 +40,30 @@ def chosen_name(*, user) -> str:
     return "" if looks_like_email(name) else name
 
 
+def has_chosen_name(*, user) -> bool:
+    """Whether the student has answered the question of the name on their certificates (an empty answer counts)."""
+    return CertificateName.objects.filter(user=user).exists()
+
+
+def earned(*, user, course: CoursePage) -> bool:
+    """Whether the student finished every required lesson (a certificate may be issued), without issuing one."""
+    return Enrolment.objects.filter(user=user, course=course, completed_at__isnull=False).exists()
+
+
+def current(*, user, course: CoursePage) -> Certificate | None:
+    """The student's certificate for the course if one was issued and not superseded."""
+    return Certificate.objects.filter(user=user, course=course, superseded_at__isnull=True).first()
+
+
+def current_for(*, user) -> list[Certificate]:
+    """Every certificate the student holds now, newest first (the learning home lists them)."""
+    return list(
+        Certificate.objects.filter(user=user, superseded_at__isnull=True)
+        .select_related("course")
+        .order_by("-issued_at")
+    )
+
+
 def issue(*, user, course: CoursePage) -> Certificate:
     """The student's certificate for the course, made the first time it is asked for and kept after."""
     existing = Certificate.objects.filter(user=user, course=course, superseded_at__isnull=True).first()

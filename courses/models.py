@@ -124,11 +124,21 @@ class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
     def search_summary(self) -> str:
         return self.summary
 
+    @property
+    def start_url(self) -> str:
+        """Where a student starts: the first live lesson (the shop's thank-you page sends buyers here)."""
+        first = self.lessons().first()
+        return (first or self).url or ""
+
     def get_context(self, request, *args, **kwargs):
         from courses import outline
 
         context = super().get_context(request, *args, **kwargs)
         context.update(outline.for_course(user=request.user, course=self))
+        first = next((module.items[0].lesson for module in context["outline"] if module.items), self)
+        context.update(
+            outline.sign_in_code(request=request, course=self, next_url=first.url or "", goal="open lesson 1")
+        )
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -293,6 +303,9 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
         # The outline gathers the viewer's facts once and decides this lesson with them too.
         context.update(
             outline.for_lesson(user=request.user, lesson=self, course=self.course, lesson_access=preview_access)
+        )
+        context.update(
+            outline.sign_in_code(request=request, course=self.course, next_url=self.url or "", goal="open this lesson")
         )
         return context
 

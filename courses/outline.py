@@ -16,6 +16,36 @@ class OutlineItem:
     lesson: LessonPage
     access: access.Access
     done: bool
+    schedule: str = ""  # when a lesson that is not open yet opens, in words ("" once open)
+
+
+_DAY_WORDS = {1: "the day", 7: "a week", 14: "two weeks", 21: "three weeks", 28: "four weeks"}
+
+
+def _after(days: int) -> str:
+    return _DAY_WORDS.get(days, f"{days} days")
+
+
+def _date(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "j F Y")
+
+
+def schedule(*, lesson: LessonPage, course: CoursePage, lesson_access: access.Access) -> str:
+    """When a lesson that is not open to this person opens, in words; "" when it is open or has no schedule.
+
+    A student's own date when their clock runs; otherwise the rule, so a buyer knows before paying that
+    lesson 3 opens a week after purchase.
+    """
+    if lesson_access.granted:
+        return ""
+    if lesson_access.reason == access.DRIPPED and lesson_access.available_at is not None:
+        return f"opens {_date(lesson_access.available_at)}"
+    start = "you start" if course.is_free else "you buy"
+    rule = f"{_after(lesson.drip_days)} after {start}" if lesson.drip_days else ""
+    if lesson.release_at is not None and lesson.release_at > timezone.now():
+        released = _date(lesson.release_at)
+        return f"opens {rule}, not before {released}" if rule else f"opens {released}"
+    return f"opens {rule}" if rule else ""
 
 
 @dataclass(frozen=True)
@@ -45,7 +75,12 @@ def for_course(*, user, course: CoursePage, viewer: access.Viewer | None = None)
         user=user, course=course, now=now, lessons=lessons, accesses=accesses, enrolment=enrolment
     )
     items = [
-        OutlineItem(lesson=lesson, access=accesses[lesson.pk], done=lesson.pk in course_progress.completed_ids)
+        OutlineItem(
+            lesson=lesson,
+            access=accesses[lesson.pk],
+            done=lesson.pk in course_progress.completed_ids,
+            schedule=schedule(lesson=lesson, course=course, lesson_access=accesses[lesson.pk]),
+        )
         for lesson in lessons
     ]
     course_access = access.course_access_for(user=user, course=course, now=now, viewer=viewer)
@@ -61,6 +96,24 @@ def for_course(*, user, course: CoursePage, viewer: access.Viewer | None = None)
         else way_in(lesson_access=course_access, course=course, next_url=course.url, whole_course=True),
         "lesson_count": len(lessons),
         "total_minutes": sum(lesson.duration_minutes for lesson in lessons),
+        "scheduled": any(item.schedule for item in items),
+    }
+
+
+def sign_in_code(*, request, course: CoursePage, next_url: str, goal: str) -> dict:
+    """For a signed-out visitor: the address a sign-in code is pending for in this browser (typed on the page,
+    it signs in and opens `next_url`), or none, and then the page offers to send one."""
+    from core import login_codes
+
+    if request.user.is_authenticated:
+        return {"code_sign_in": None}
+    return {
+        "code_sign_in": {
+            "pending_email": login_codes.pending_email(request),
+            "next": next_url,
+            "goal": goal,
+            "ask_title": "Started this course before?" if course.is_free else "Already bought it?",
+        }
     }
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
         name="lesson_file_named",
     ),
     path("courses/<courses_pk:course_id>/enrol/", views.enrol, name="enrol"),
+    path("courses/<courses_pk:course_id>/certificate/", views.certificate_page, name="certificate_page"),
     path("courses/<courses_pk:course_id>/certificate.pdf", views.certificate_pdf, name="certificate"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -203,15 +203,45 @@ def certificate_name(request):
     if not form.is_valid():
         return _dashboard(request, name_form=form, status=400)
     reissued = certificates.rename(user=request.user, name=form.cleaned_data["name"])
-    if reissued:
-        messages.success(
-            request,
-            "Saved. Your certificates were re-issued with the new name and new links.",
-            extra_tags="certificate-name",
-        )
-    else:
-        messages.success(request, "Saved. Your certificates will carry this name.", extra_tags="certificate-name")
+    _name_saved_message(request, reissued)
     return HttpResponseRedirect(reverse("courses:dashboard") + "#certificate-name")
+
+
+def _name_saved_message(request, reissued: list) -> None:
+    if reissued:
+        text = "Saved. Your certificates were re-issued with the new name and new links."
+    else:
+        text = "Saved. Your certificates will carry this name."
+    messages.success(request, text, extra_tags="certificate-name")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_page(request, course_id: int):
+    """The completion page: asks the name for the certificate (editable later), then offers the PDF."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    if not certificates.earned(user=request.user, course=course):
+        status = certificates.NotCompleteError.status
+        return render(request, "courses/certificate_not_ready.html", {"course": course}, status=status)
+    status = 200
+    if request.method == "POST":
+        form = CertificateNameForm(request.POST)
+        if form.is_valid():
+            reissued = certificates.rename(user=request.user, name=form.cleaned_data["name"])
+            _name_saved_message(request, reissued)
+            return HttpResponseRedirect(reverse("courses:certificate_page", args=[course.pk]))
+        status = 400
+    else:
+        form = CertificateNameForm(initial={"name": certificates.chosen_name(user=request.user)})
+    context = {
+        "course": course,
+        "name_form": form,
+        "name": certificates.chosen_name(user=request.user),
+        "asked": certificates.has_chosen_name(user=request.user),
+        "certificate": certificates.current(user=request.user, course=course),
+    }
+    return render(request, "courses/certificate_page.html", context, status=status)
 
 
 @never_cache

@@ -39,6 +39,15 @@ def page_for(product) -> Model | None:
     return None
 
 
+def start_url_for(product) -> str:
+    """Where a buyer starts using the product: the page's `start_url` when it answers one (a course: its first
+    lesson), else the page itself; "" when no live page shows it."""
+    page = page_for(product)
+    if page is None:
+        return ""
+    return getattr(page, "start_url", "") or page.url or ""
+
+
 def legal_urls() -> dict[str, str]:
     """Where the terms of sale, the refund policy and the privacy notice live (the editable legal pages)."""
     slugs = [path.strip("/") for path in LEGAL_PAGES.values()]

@@ -4,15 +4,17 @@ import logging
 import secrets
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import accounts, login_codes
 from core.errors import domain_error_page, shows_domain_errors
-from shop import checkout, demo_checkout, downloads, library, stripe_gateway, webhooks
+from shop import checkout, demo_checkout, downloads, library, pages, stripe_gateway, webhooks
 from shop.models import Order, Product
 
 logger = logging.getLogger(__name__)
@@ -92,11 +94,38 @@ def checkout_success(request):
     )
     order = confirmation.order
     items = [item for item in library.items_for(order.user) if item.product_id in _order_product_ids(order)]
-    return render(
-        request,
-        "shop/checkout_success.html",
-        {"order": order, "items": items, "pending_reason": confirmation.pending_reason},
-    )
+    context = {"order": order, "items": items, "pending_reason": confirmation.pending_reason}
+    if order.status == Order.Status.PAID:
+        context.update(_way_in(request, order, items))
+    return render(request, "shop/checkout_success.html", context)
+
+
+CODE_SENT_KEY = "shop_sign_in_code_orders"
+
+
+def _way_in(request, order: Order, items: list) -> dict:
+    """Where the buyer goes next and, for a course bought while signed out, the sign-in code form.
+
+    A code is e-mailed to the address paid with, once per order in this browser; only that code signs in.
+    """
+    courses = [item for item in items if item.kind == "course" and item.is_active]
+    start_url = pages.start_url_for(courses[0].product_id) if courses else ""
+    context = {"start_url": start_url, "home_url": resolve_url(settings.LOGIN_REDIRECT_URL)}
+    if request.user.is_authenticated:
+        context["signed_in_as_buyer"] = request.user.pk == order.user_id
+        return context
+    if not courses or order.user is None or accounts.is_staff(order.user):
+        return context
+    sent = request.session.get(CODE_SENT_KEY, [])
+    if order.pk not in sent and login_codes.send(request=request, user=order.user, email=order.email):
+        request.session[CODE_SENT_KEY] = [*sent, order.pk][-20:]
+    context["code_sign_in"] = {
+        "pending_email": login_codes.pending_email(request),
+        "email": order.email,
+        "next": start_url or context["home_url"],
+        "goal": "open lesson 1" if start_url else "open your course",
+    }
+    return context
 
 
 def _order_product_ids(order: Order) -> set[int]:
@@ -153,11 +182,10 @@ def demo_checkout_page(request, session_id):
     return render(request, "shop/demo_checkout.html", {"order": order, "session_id": session_id})
 
 
-@never_cache
-@login_required
 @require_GET
 def library_page(request):
-    return render(request, "shop/library.html", {"items": library.items_for(request.user)})
+    """The old library address: one signed-in home holds guides, courses and certificates (LOGIN_REDIRECT_URL)."""
+    return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @never_cache

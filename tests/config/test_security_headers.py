@@ -30,7 +30,7 @@ PUBLIC_PAGES = [
     "/accounts/signup/",
     "/no-such-page/",
 ]
-SIGNED_IN_PAGES = ["/shop/library/", "/learn/"]
+SIGNED_IN_PAGES = ["/learn/"]
 
 
 def directives(header: str) -> dict[str, list[str]]:

@@ -44,14 +44,14 @@ def test_an_import_for_a_squatted_address_shuts_the_squatter_out(live_db, start_
     call_command("import_buyers", str(csv), stdout=None)
 
     assert live_site.get("/api/account/me", browser).json()["authenticated"] is False
-    assert live_site.get("/shop/library/", browser).status_code == 302
+    assert live_site.get("/learn/", browser).status_code == 302
     assert live_site.get("/api/library", headers={"X-Session-Token": app_token}).status_code == 401
     retry = live_site.client()
     live_site.submit(retry, "/accounts/login/", {"login": "victim@example.com", "password": "the-squatters-password"})
     assert live_site.get("/api/account/me", retry).json()["authenticated"] is False  # the password is gone
     owner = live_site.client()
     _sign_in_with_a_code(live_site, owner, "victim@example.com")
-    assert product.name in live_site.get("/shop/library/", owner).text
+    assert product.name in live_site.get("/learn/", owner).text
 
 
 def test_a_superuser_asking_for_a_code_cannot_reach_the_admin(live_db, start_live_site):

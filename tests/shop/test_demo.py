@@ -62,6 +62,7 @@ def test_demo_purchase_end_to_end(client, demo_site, demo_payments, settings, dj
     code = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", body).group(1)
     confirmed = client.post("/accounts/login/code/confirm/", {"code": code})
     assert confirmed.status_code == 302
-    library = client.get("/shop/library/")
+    assert client.get("/shop/library/")["Location"] == "/learn/"
+    library = client.get("/learn/")
     assert b"Stretching for Pain Relief and Flexibility" in library.content
     assert Entitlement.objects.get().status == "active"

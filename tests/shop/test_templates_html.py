@@ -60,7 +60,7 @@ def test_purchase_pages_are_valid_and_accessible(client, demo_site, demo_payment
     _checked(client.get(started["Location"]))  # the closed demo checkout
     order = Order.objects.get()
     client.force_login(order.user)
-    _checked(client.get("/shop/library/"))
+    _checked(client.get("/learn/"))
     _checked(client.get(f"/shop/orders/{order.pk}/"))
     _checked(client.get(f"/shop/orders/{order.pk + 1}/"), status=404)
     _checked(client.get("/shop/download/not-a-real-link/"), status=403)
@@ -79,14 +79,14 @@ def test_empty_library_and_revoked_items_are_valid_and_accessible(client):
 
     user = UserFactory()
     client.force_login(user)
-    _checked(client.get("/shop/library/"))
+    _checked(client.get("/learn/"))
 
     order = OrderFactory(user=user, status="paid")
     actor = entitlements.Actor.for_system()
     entitlements.grant(user=user, product=order.product, order=order, actor=actor, reason="Paid.")
     entitlements.revoke(user=user, product=order.product, actor=actor, reason="Refunded.", refunded=True)
 
-    assert "Refunded." in _checked(client.get("/shop/library/"))
+    assert "Refunded." in _checked(client.get("/learn/"))
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/login/code/"])
