@@ -193,7 +193,6 @@ def order_detail(request, order_id):
     return render(request, "shop/order_detail.html", context, status=400 if vat_error else 200)
 
 
-@never_cache
 @login_required
 @require_GET
 def receipt(request, order_id):
