@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from shop.models import Order, ReceiptSequence
@@ -104,6 +105,17 @@ def lines_for(order: Order) -> Lines:
     )
 
 
+def _wrap(text: str, *, width: float, font: str = "Helvetica", size: int = 11) -> list[str]:
+    """The text in lines no wider than `width` points (words kept whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and stringWidth(f"{lines[-1]} {word}", font, size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 LEFT = 56
 RIGHT = A4[0] - 56
 MIDDLE = A4[0] / 2
@@ -175,11 +187,20 @@ def _draw_amounts(pdf: canvas.Canvas, order: Order, y: float) -> None:
     pdf.setStrokeColor(colors.HexColor("#8a8a8a"))
     pdf.line(LEFT, y - 6, RIGHT, y - 6)
     pdf.setFont("Helvetica", 11)
-    rows = [(f"{order.product.name} (digital, delivered at once)"[:90], money(lines.price))]
+    # The product's name wraps before the amount column; a line says what was delivered and how.
+    y -= 24
+    for index, text in enumerate(_wrap(order.product.name, width=RIGHT - LEFT - 110)):
+        pdf.drawString(LEFT, y, text)
+        if index == 0:
+            pdf.drawRightString(RIGHT, y, money(lines.price))
+        y -= 15
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(LEFT, y + 2, "Digital product, delivered at once")
+    pdf.setFont("Helvetica", 11)
+    rows = []
     if lines.discount:
         rows.append(("Discount", f"-{money(lines.discount)}"))
     rows += [("Net", money(lines.net)), ("Tax (VAT) as charged", money(lines.tax))]
-    y -= 6
     for label, value in rows:
         y -= 18
         pdf.drawString(LEFT, y, label)
