@@ -129,7 +129,7 @@ class EntitlementViewSet(LedgerViewSet):
     icon = "key"
     menu_label = "Entitlements"
     list_display = [
-        Column("user", label="Customer"),
+        TitleColumn("user", label="Customer", get_url=lambda row: reverse("entitlement:inspect", args=[row.pk])),
         "product",
         "status",
         Column("granted_at", label="First granted", sort_key="granted_at"),
@@ -145,7 +145,12 @@ class EntitlementChangeViewSet(LedgerViewSet):
     icon = "history"
     menu_label = "Audit trail"
     list_display = [
-        Column("created_at", label="When", sort_key="created_at"),
+        TitleColumn(
+            "created_at",
+            label="When",
+            sort_key="created_at",
+            get_url=lambda row: reverse("entitlementchange:inspect", args=[row.pk]),
+        ),
         "entitlement",
         "action",
         Column("to_status", label="New status"),
@@ -162,7 +167,7 @@ class StripeEventViewSet(LedgerViewSet):
     icon = "warning"
     menu_label = "Stripe events"
     list_display = [
-        Column("event_id", label="Event"),
+        TitleColumn("event_id", label="Event", get_url=lambda row: reverse("stripeevent:inspect", args=[row.pk])),
         "type",
         "status",
         "attempts",
