@@ -328,6 +328,13 @@ STRIPE_TAX_CODE_COURSE = env.str("STRIPE_TAX_CODE_COURSE", default="txcd_1001000
 # Demo payments (written by `make run`): a local checkout page, no Stripe account, no real money.
 SHOP_DEMO = env.bool("SHOP_DEMO", default=False)
 SHOP_DOWNLOAD_LINK_MAX_AGE = env.int("SHOP_DOWNLOAD_LINK_MAX_AGE", default=7 * 24 * 3600)
+# The seller printed on every receipt (the shop's legal identity: set by whoever deploys, not by editors).
+# SHOP_SELLER_ADDRESS takes "\n" or " | " between lines. Receipts are numbered in SHOP_RECEIPT_SERIES without gaps.
+SHOP_SELLER_NAME = env.str("SHOP_SELLER_NAME", default="Stephen O'Dwyer")
+SHOP_SELLER_ADDRESS = env.str("SHOP_SELLER_ADDRESS", default="")
+SHOP_SELLER_VAT_ID = env.str("SHOP_SELLER_VAT_ID", default="")
+SHOP_SELLER_EMAIL = env.str("SHOP_SELLER_EMAIL", default="")
+SHOP_RECEIPT_SERIES = env.str("SHOP_RECEIPT_SERIES", default="BC-R")
 SCHEDULED_COMMANDS.append(("send_outbox", [], 60))
 SCHEDULED_COMMANDS.append(("reconcile_stripe", ["--since", "3d"], 3600))
 

@@ -167,7 +167,7 @@ class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
             data["offers"] = {
                 "@type": "Offer",
                 "category": "Paid",
-                "price": f"{product.price_amount / 100:.2f}",
+                "price": product.price_major,
                 "priceCurrency": product.currency.upper(),
             }
         else:

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 
 from courses import access, progress
 from courses.models import CoursePage, Enrolment, LessonPage
+from shop import entitlements
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,13 @@ def for_course(*, user, course: CoursePage, viewer: access.Viewer | None = None)
         "course_access": course_access,
         "course_way_in": None
         if course_access.granted
-        else way_in(lesson_access=course_access, course=course, next_url=course.url, whole_course=True),
+        else way_in(
+            lesson_access=course_access,
+            course=course,
+            next_url=course.url,
+            whole_course=True,
+            closed_message=closed_message(user=user, lesson_access=course_access),
+        ),
         "lesson_count": len(lessons),
         "total_minutes": sum(lesson.duration_minutes for lesson in lessons),
         "scheduled": any(item.schedule for item in items),
@@ -140,9 +147,21 @@ def for_lesson(*, user, lesson: LessonPage, course: CoursePage, lesson_access: a
         position=(position or 0) + 1,
         way_in=None
         if lesson_access.granted
-        else way_in(lesson_access=lesson_access, course=course, next_url=lesson.url),
+        else way_in(
+            lesson_access=lesson_access,
+            course=course,
+            next_url=lesson.url,
+            closed_message=closed_message(user=user, lesson_access=lesson_access),
+        ),
     )
     return context
+
+
+def closed_message(*, user, lesson_access: access.Access) -> str:
+    """What the shop tells the customer about a refunded, revoked or paused purchase (never the staff note)."""
+    if lesson_access.reason not in (access.REFUNDED, access.DISPUTED) or lesson_access.product is None:
+        return ""
+    return entitlements.message_for(user=user, product=lesson_access.product)
 
 
 @dataclass(frozen=True)
@@ -157,9 +176,17 @@ class WayIn:
 
 
 def way_in(  # noqa: PLR0911 - one answer per reason
-    *, lesson_access: access.Access, course: CoursePage, next_url: str, whole_course: bool = False
+    *,
+    lesson_access: access.Access,
+    course: CoursePage,
+    next_url: str,
+    whole_course: bool = False,
+    closed_message: str = "",
 ) -> WayIn:
-    """The reason in words and the next step, for one lesson or (on the course page) the whole course."""
+    """The reason in words and the next step, for one lesson or (on the course page) the whole course.
+
+    `closed_message` is the shop's sentence for the customer about a closed or paused purchase.
+    """
     reason = lesson_access.reason
     product = lesson_access.product
     sign_in = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
@@ -187,13 +214,14 @@ def way_in(  # noqa: PLR0911 - one answer per reason
         return WayIn(message="This lesson opens a few days after you start the course.", action="Start the course")
     if reason == access.REFUNDED:
         return WayIn(
-            message="Your access to this course ended after a refund or cancellation.",
+            message=closed_message or "Your access to this course ended after a refund or cancellation.",
             action="Buy the course again",
             url=product.get_buy_url() if product is not None else "",
         )
     if reason == access.DISPUTED:
         return WayIn(
-            message="Access is paused while a payment dispute is open. If it is settled in your favour, "
+            message=closed_message
+            or "Access is paused while a payment dispute is open. If it is settled in your favour, "
             "everything reopens with your progress kept."
         )
     return WayIn(message="Sign in to continue.", action="Sign in", url=sign_in)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import accounts, privacy
 from core.errors import shows_domain_errors
-from courses import access, certificates, dashboard, enrolment, files, progress, sharing
+from courses import access, certificates, dashboard, enrolment, files, outline, progress, sharing
 from courses.forms import CertificateNameForm
 from courses.models import CoursePage, LessonFile, LessonPage
 
@@ -36,7 +36,10 @@ def _locked(request, lesson: LessonPage, lesson_access: access.Access) -> HttpRe
     status = progress.LessonLockedError.status
     if _wants_json(request):
         return JsonResponse({"error": "locked", "reason": lesson_access.reason}, status=status)
-    return render(request, "courses/locked.html", {"lesson": lesson, "access": lesson_access}, status=status)
+    closed = outline.closed_message(user=request.user, lesson_access=lesson_access)
+    return render(
+        request, "courses/locked.html", {"lesson": lesson, "access": lesson_access, "closed": closed}, status=status
+    )
 
 
 def _progress_answer(request, lesson: LessonPage, *, completed: bool) -> HttpResponse:

@@ -45,6 +45,9 @@ def _customer_page(request, *, user_id: int, status: int = 200):
             "can_refund": request.user.has_perm(REFUND_PERMISSION),
             "can_move": request.user.has_perm(ACCESS_PERMISSION) and request.user.has_perm(REFUND_PERMISSION),
             "actions": customers.ACTIONS,
+            "revoke_messages": customers.message_choices("revoke"),
+            "restore_messages": customers.message_choices("restore"),
+            "grant_messages": customers.message_choices("grant"),
         },
         status=status,
     )
@@ -98,6 +101,7 @@ def change_access(request, user_id):
             product_id=_product_id(request),
             action=action,
             reason=request.POST.get("reason", ""),
+            message=request.POST.get("message"),
         )
     except customers.CustomerActionError as error:
         messages.error(request, str(error))

@@ -119,7 +119,7 @@ class LibraryItemOut(Schema):
     slug: str
     kind: str
     status: Literal["active", "disputed", "refunded", "revoked"]
-    reason: str
+    reason: str = Field(description="What the shop tells the customer about this access (never a staff note).")
     granted_at: datetime
     page_url: str
     files: list[FileOut]
@@ -253,7 +253,7 @@ def get_library(request):
                 "slug": item.slug,
                 "kind": item.kind,
                 "status": item.status,
-                "reason": item.reason,
+                "reason": item.message,
                 "granted_at": item.granted_at,
                 "page_url": item.page_url,
                 "files": [

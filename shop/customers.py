@@ -1,7 +1,6 @@
 """One buyer as the shop's staff sees them: orders, refunds, disputes, access with its audit trail; staff actions."""
 
 import logging
-import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -9,13 +8,49 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from core import accounts
-from shop import entitlements, fulfillment, stripe_gateway
+from shop import entitlements, fulfillment, money, stripe_gateway
 from shop.entitlements import Actor
-from shop.models import Download, Entitlement, EntitlementChange, Order, Product, RefundRequest, format_money
+from shop.models import (
+    CustomerMessage,
+    Download,
+    Entitlement,
+    EntitlementChange,
+    Order,
+    Product,
+    RefundRequest,
+    format_money,
+)
 
 logger = logging.getLogger(__name__)
 
 ACTIONS = ("grant", "revoke", "restore")
+# The messages staff may choose for each action (the first is the form's default); each is written for customers.
+MESSAGES_FOR_ACTION: dict[str, tuple[str, ...]] = {
+    "revoke": (
+        CustomerMessage.CLOSED,
+        CustomerMessage.CANCELLED,
+        CustomerMessage.REFUNDED,
+        CustomerMessage.PAYMENT_PROBLEM,
+    ),
+    "restore": (CustomerMessage.REOPENED, CustomerMessage.AUTOMATIC),
+    "grant": (CustomerMessage.AUTOMATIC, CustomerMessage.GIFT),
+}
+
+
+@dataclass(frozen=True)
+class MessageChoice:
+    value: str
+    text: str
+
+
+def message_choices(action: str) -> list[MessageChoice]:
+    """The customer-facing messages the admin form offers for an action, as the customer would read them."""
+    return [
+        MessageChoice(value=str(value), text=entitlements.customer_message(status="", message=value) or "(nothing)")
+        for value in MESSAGES_FOR_ACTION[action]
+    ]
+
+
 AUDIT_TRAIL_LENGTH = 200
 
 
@@ -37,6 +72,7 @@ class AccessRow:
     status: str
     status_label: str
     reason: str
+    customer_message: str
     granted_at: object
     order: Order | None
     downloads: int
@@ -92,6 +128,7 @@ def overview_for(*, user_id: int) -> CustomerOverview | None:
             status=row.status,
             status_label=row.get_status_display(),
             reason=row.reason,
+            customer_message=row.customer_message_text,
             granted_at=row.granted_at,
             order=row.order,
             downloads=counts.get(row.product_id, 0),
@@ -124,10 +161,20 @@ def _reason(text: str) -> str:
     return reason
 
 
-def change_access(*, admin_user, user_id: int, product_id: int, action: str, reason: str) -> bool:
-    """Grant, revoke or restore one product for one buyer by hand; the reason is required and recorded."""
+def change_access(
+    *, admin_user, user_id: int, product_id: int, action: str, reason: str, message: str | None = None
+) -> bool:
+    """Grant, revoke or restore one product for one buyer by hand.
+
+    `reason` is the staff note (required, kept in the history and the person's data export, never shown to
+    them); `message` is one of the customer-facing messages offered for the action (None: the default).
+    """
     if action not in ACTIONS:
         raise CustomerActionError("Choose grant, revoke or restore.")
+    allowed = [str(value) for value in MESSAGES_FOR_ACTION[action]]
+    message = allowed[0] if message is None else message
+    if message not in allowed:
+        raise CustomerActionError("Choose one of the messages offered for the customer.")
     reason = _reason(reason)
     user = get_user_model().objects.filter(pk=user_id).first()
     product = Product.objects.filter(pk=product_id).first()
@@ -135,11 +182,11 @@ def change_access(*, admin_user, user_id: int, product_id: int, action: str, rea
         raise CustomerActionError("That buyer or product does not exist.")
     actor = Actor.for_admin(admin_user)
     if action == "grant":
-        changed = entitlements.grant(user=user, product=product, actor=actor, reason=reason)
+        changed = entitlements.grant(user=user, product=product, actor=actor, reason=reason, message=message)
     elif action == "revoke":
-        changed = entitlements.revoke(user=user, product=product, actor=actor, reason=reason)
+        changed = entitlements.revoke(user=user, product=product, actor=actor, reason=reason, message=message)
     else:
-        changed = entitlements.restore(user=user, product=product, actor=actor, reason=reason)
+        changed = entitlements.restore(user=user, product=product, actor=actor, reason=reason, message=message)
     logger.info(
         "Access changed by staff",
         extra={"admin_user_id": admin_user.pk, "user_id": user.pk, "product_id": product.pk, "action": action},
@@ -147,15 +194,15 @@ def change_access(*, admin_user, user_id: int, product_id: int, action: str, rea
     return changed
 
 
-def amount_from_text(text: str) -> int | None:
-    """'5', '5.5' or '5.50' (major units) as minor units; empty means a full refund."""
+def amount_from_text(text: str, currency: str) -> int | None:
+    """'5', '5.5' or '5.50' (the currency's own unit, '500' for yen) as minor units; empty means a full refund."""
     text = text.strip()
     if not text:
         return None
-    match = re.fullmatch(r"(\d{1,7})(?:[.,](\d{1,2}))?", text)
-    if match is None:
-        raise CustomerActionError("Write the amount like 5.00, or leave it empty for a full refund.")
-    return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    try:
+        return money.parse_money(text, currency)
+    except money.MoneyInputError as error:
+        raise CustomerActionError(f"{error} Or leave the amount empty for a full refund.") from error
 
 
 def refund(*, admin_user, user_id: int, order_id: int, amount_text: str, reason: str) -> RefundRequest:
@@ -163,10 +210,10 @@ def refund(*, admin_user, user_id: int, order_id: int, amount_text: str, reason:
     reason = " ".join(reason.split())
     if not reason:
         raise CustomerActionError("Please write the reason for the refund: it is kept with the order.")
-    amount = amount_from_text(amount_text)
     order = Order.objects.filter(pk=order_id, user_id=user_id).first()
     if order is None:
         raise CustomerActionError("That order does not exist for this buyer.")
+    amount = amount_from_text(amount_text, order.currency)
     return _refund_at_stripe(admin_user=admin_user, order=order, amount=amount, reason=reason)
 
 

@@ -10,11 +10,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from shop import stripe_gateway
-from shop.models import Order
+from shop import stripe_gateway, webhooks
+from shop.models import DemoRefund, Order
+
+DEMO_PAYMENT_INTENT_PREFIX = "pi_demo_"
+DEMO_CHARGE_PREFIX = "ch_demo_"
+
+
+def demo_payment_intent_id(order: Order) -> str:
+    return f"{DEMO_PAYMENT_INTENT_PREFIX}{order.pk}"
+
+
+def demo_charge_id(order: Order) -> str:
+    return f"{DEMO_CHARGE_PREFIX}{order.pk}"
 
 
 def demo_webhook_secret() -> str:
@@ -67,7 +80,8 @@ class DemoGateway:
             "metadata": {"order_id": str(order.pk), "product_id": str(order.product_id)},
             "customer_details": {"email": email} if email else None,
             "customer_email": order.email or None,
-            "payment_intent": None,
+            # A paid demo session names a payment, so the admin's refund button can refund it like Stripe's.
+            "payment_intent": demo_payment_intent_id(order) if payment_status == "paid" else None,
             "consent": {"terms_of_service": "accepted" if status == "complete" else None},
             "livemode": False,
         }
@@ -121,11 +135,71 @@ class DemoGateway:
     def parse_webhook(self, *, payload: bytes, signature: str) -> stripe_gateway.Event:
         return stripe_gateway.parse_webhook(payload=payload, signature=signature, secret=self.webhook_secret)
 
+    def _charged_order(self, *, charge_id: str = "", payment_intent_id: str = "") -> Order:
+        prefix, raw = (DEMO_CHARGE_PREFIX, charge_id) if charge_id else (DEMO_PAYMENT_INTENT_PREFIX, payment_intent_id)
+        number = raw.removeprefix(prefix) if raw.startswith(prefix) else ""
+        order = Order.objects.filter(pk=int(number)).first() if number.isdigit() else None
+        if order is None or order.stripe_payment_intent_id != demo_payment_intent_id(order):
+            raise stripe_gateway.NotFoundError("No such demo payment.")
+        return order
+
+    def charge_object(self, *, order: Order) -> dict[str, Any]:
+        """The order's demo charge as Stripe would put it in a charge.refunded event."""
+        refunded = DemoRefund.objects.filter(order=order).aggregate(total=Sum("amount"))["total"] or 0
+        paid = order.amount_paid or 0
+        return {
+            "id": demo_charge_id(order),
+            "object": "charge",
+            "amount": paid,
+            "amount_captured": paid,
+            "amount_refunded": refunded,
+            "refunded": paid > 0 and refunded >= paid,
+            "currency": order.currency,
+            "paid": True,
+            "status": "succeeded",
+            "payment_intent": demo_payment_intent_id(order),
+            "metadata": {"order_id": str(order.pk), "product_id": str(order.product_id)},
+            "livemode": False,
+        }
+
     def retrieve_charge_state(self, *, charge_id: str) -> stripe_gateway.ChargeState:
-        raise stripe_gateway.NotFoundError("Demo payments have no charges.")
+        order = self._charged_order(charge_id=charge_id)
+        charge = self.charge_object(order=order)
+        return stripe_gateway.ChargeState(
+            id=charge["id"],
+            payment_intent_id=charge["payment_intent"],
+            amount=charge["amount"],
+            amount_refunded=charge["amount_refunded"],
+            refunded=charge["refunded"],
+            currency=charge["currency"],
+            dispute_status="",
+            order_id=order.pk,
+        )
 
     def refund(self, *, payment_intent_id: str, amount: int | None, idempotency_key: str) -> str:
-        raise stripe_gateway.GatewayError("Demo payments cannot be refunded; revoke access instead.")
+        """Play Stripe's refund: keep it (the same key gives the same refund), then deliver a signed
+        charge.refunded through the webhook code, exactly as Stripe would a moment later."""
+        order = self._charged_order(payment_intent_id=payment_intent_id)
+        existing = DemoRefund.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            charge = self.charge_object(order=order)
+            remaining = charge["amount"] - charge["amount_refunded"]
+            wanted = remaining if amount is None else amount
+            if not 0 < wanted <= remaining:
+                raise stripe_gateway.GatewayError("The refund is larger than what is left of the payment.")
+            try:
+                with transaction.atomic():
+                    existing = DemoRefund.objects.create(
+                        order=order,
+                        refund_id=f"re_demo_{secrets.token_hex(8)}",
+                        idempotency_key=idempotency_key,
+                        amount=wanted,
+                    )
+            except IntegrityError:
+                existing = DemoRefund.objects.get(idempotency_key=idempotency_key)
+        payload = self.event_payload(event_type=stripe_gateway.CHARGE_REFUNDED, data=self.charge_object(order=order))
+        webhooks.receive(payload=payload, signature=self.sign(payload))
+        return existing.refund_id
 
     def list_events(self, *, since):
         return iter(())

@@ -8,18 +8,39 @@ from typing import Literal
 from django.db import transaction
 from django.utils import timezone
 
-from shop.models import Entitlement, EntitlementChange, Order, Product
+from shop.models import CustomerMessage, Entitlement, EntitlementChange, Order, Product
 
 logger = logging.getLogger(__name__)
 
 Status = Literal["active", "disputed", "refunded", "revoked"]
+
+# What a customer reads when no message was chosen: said from the status alone, never from the staff note.
+DEFAULT_CUSTOMER_MESSAGES: dict[str, str] = {
+    "active": "",
+    "disputed": "Paused while your bank looks into a dispute about the payment. "
+    "If it is settled in your favour, everything opens again.",
+    "refunded": CustomerMessage.REFUNDED.label,
+    "revoked": CustomerMessage.CLOSED.label,
+}
+BUNDLE_MESSAGE = "Included in a bundle you own."
+
+
+def customer_message(*, status: str, message: str = "") -> str:
+    """The sentence a customer reads about their access: the chosen message, else one for the status.
+
+    The staff note (`reason`) never goes in: it is written for the shop's records, not for the buyer.
+    """
+    if message and message in CustomerMessage.values:
+        return str(CustomerMessage(message).label)
+    return DEFAULT_CUSTOMER_MESSAGES.get(status, "")
 
 
 @dataclass(frozen=True)
 class EntitlementState:
     status: Status
     granted_at: datetime
-    reason: str
+    reason: str  # the staff note: for the admin and the person's data export, never for pages or e-mails
+    message: str = ""  # what the customer reads (customer_message)
 
     @property
     def is_active(self) -> bool:
@@ -104,7 +125,7 @@ def state_for(*, user, product: Product) -> EntitlementState | None:
         return None
     row = Entitlement.objects.filter(user=user, product=product).first()
     if row is not None and row.status == Entitlement.Status.ACTIVE:
-        return EntitlementState(status=row.status, granted_at=row.granted_at, reason=row.reason)
+        return _state(row)
     if product.pk in product_ids_for(user):
         via = (
             Entitlement.objects.filter(user=user, status=Entitlement.Status.ACTIVE, product__includes=product)
@@ -112,14 +133,32 @@ def state_for(*, user, product: Product) -> EntitlementState | None:
             .first()
         )
         granted_at = via.granted_at if via else (row.granted_at if row else timezone.now())
-        return EntitlementState(status="active", granted_at=granted_at, reason="Included in a bundle you own.")
+        return EntitlementState(status="active", granted_at=granted_at, reason=BUNDLE_MESSAGE, message=BUNDLE_MESSAGE)
     if row is None:
         return None
-    return EntitlementState(status=row.status, granted_at=row.granted_at, reason=row.reason)
+    return _state(row)
 
 
-def _record(*, entitlement: Entitlement, action: str, from_status: str, actor: Actor, reason: str) -> None:
+def _state(row: Entitlement) -> EntitlementState:
+    return EntitlementState(
+        status=row.status,
+        granted_at=row.granted_at,
+        reason=row.reason,
+        message=customer_message(status=row.status, message=row.customer_message),
+    )
+
+
+def message_for(*, user, product: Product) -> str:
+    """What the customer reads about their access to the product now ("" when there is nothing to say)."""
+    state = state_for(user=user, product=product)
+    return state.message if state is not None else ""
+
+
+def _record(
+    *, entitlement: Entitlement, action: str, from_status: str, actor: Actor, reason: str, message: str = ""
+) -> None:
     EntitlementChange.objects.create(
+        customer_message=message,
         entitlement=entitlement,
         action=action,
         from_status=from_status,
@@ -151,11 +190,13 @@ def grant(
     reason: str,
     order: Order | None = None,
     granted_at: datetime | None = None,
+    message: str = "",
 ) -> bool:
     """Give the user the product (and what it includes). Returns True if anything changed.
 
     An active entitlement from another order is left alone; a closed one (refunded, revoked) is taken over
     by the new order. The earliest grant time is always kept; `granted_at` backdates a new row (past buyers).
+    `reason` is the staff note; `message` (a CustomerMessage value) is what the customer reads.
     """
     changed = False
     with transaction.atomic():
@@ -168,10 +209,13 @@ def grant(
                     "granted_at": granted_at or timezone.now(),
                     "order": order,
                     "reason": reason[:300],
+                    "customer_message": message,
                 },
             )
             if created:
-                _record(entitlement=entitlement, action="grant", from_status="", actor=actor, reason=reason)
+                _record(
+                    entitlement=entitlement, action="grant", from_status="", actor=actor, reason=reason, message=message
+                )
                 changed = True
                 continue
             if entitlement.status == Entitlement.Status.ACTIVE:
@@ -180,8 +224,16 @@ def grant(
             entitlement.status = Entitlement.Status.ACTIVE
             entitlement.order = order or entitlement.order
             entitlement.reason = reason[:300]
-            entitlement.save(update_fields=["status", "order", "reason", "updated_at"])
-            _record(entitlement=entitlement, action="grant", from_status=previous, actor=actor, reason=reason)
+            entitlement.customer_message = message
+            entitlement.save(update_fields=["status", "order", "reason", "customer_message", "updated_at"])
+            _record(
+                entitlement=entitlement,
+                action="grant",
+                from_status=previous,
+                actor=actor,
+                reason=reason,
+                message=message,
+            )
             changed = True
     return changed
 
@@ -196,6 +248,7 @@ def _change(
     action: str,
     to_status: str,
     from_statuses: set[str],
+    message: str = "",
 ) -> bool:
     changed = False
     with transaction.atomic():
@@ -215,14 +268,29 @@ def _change(
             previous = entitlement.status
             entitlement.status = to_status
             entitlement.reason = reason[:300]
-            entitlement.save(update_fields=["status", "reason", "updated_at"])
-            _record(entitlement=entitlement, action=action, from_status=previous, actor=actor, reason=reason)
+            entitlement.customer_message = message
+            entitlement.save(update_fields=["status", "reason", "customer_message", "updated_at"])
+            _record(
+                entitlement=entitlement,
+                action=action,
+                from_status=previous,
+                actor=actor,
+                reason=reason,
+                message=message,
+            )
             changed = True
     return changed
 
 
 def revoke(
-    *, user, product: Product, actor: Actor, reason: str, order: Order | None = None, refunded: bool = False
+    *,
+    user,
+    product: Product,
+    actor: Actor,
+    reason: str,
+    order: Order | None = None,
+    refunded: bool = False,
+    message: str = "",
 ) -> bool:
     """Close access (status refunded when money went back, else revoked). With order, only that order's rows."""
     target = Entitlement.Status.REFUNDED if refunded else Entitlement.Status.REVOKED
@@ -236,6 +304,7 @@ def revoke(
         action="revoke",
         to_status=target,
         from_statuses=sources,
+        message=message,
     )
 
 
@@ -253,7 +322,9 @@ def suspend(*, user, product: Product, actor: Actor, reason: str, order: Order |
     )
 
 
-def restore(*, user, product: Product, actor: Actor, reason: str, order: Order | None = None) -> bool:
+def restore(
+    *, user, product: Product, actor: Actor, reason: str, order: Order | None = None, message: str = ""
+) -> bool:
     """Open access again (a dispute won, or an admin's decision); the first grant time is kept."""
     return _change(
         user=user,
@@ -264,17 +335,20 @@ def restore(*, user, product: Product, actor: Actor, reason: str, order: Order |
         action="restore",
         to_status=Entitlement.Status.ACTIVE,
         from_statuses={Entitlement.Status.DISPUTED, Entitlement.Status.REFUNDED, Entitlement.Status.REVOKED},
+        message=message,
     )
 
 
 ACTION_FOR_STATUS = {"active": "restore", "disputed": "suspend", "refunded": "revoke", "revoked": "revoke"}
 
 
-def apply_status(*, user, product: Product, order: Order, status: Status, actor: Actor, reason: str) -> bool:
+def apply_status(
+    *, user, product: Product, order: Order, status: Status, actor: Actor, reason: str, message: str = ""
+) -> bool:
     """Bring this order's entitlements to `status` from wherever they are (fulfilment's single entry point)."""
     current = Entitlement.objects.filter(user=user, product=product).first()
     if status == "active" and (current is None or (current.order_id != order.pk and current.status != "active")):
-        return grant(user=user, product=product, order=order, actor=actor, reason=reason)
+        return grant(user=user, product=product, order=order, actor=actor, reason=reason, message=message)
     if current is None:
         # The money moved back before the order was fulfilled: record the purchase, then its outcome,
         # so every order of events leaves the same rows behind.
@@ -288,11 +362,12 @@ def apply_status(*, user, product: Product, order: Order, status: Status, actor:
         action=ACTION_FOR_STATUS[status],
         to_status=status,
         from_statuses={s for s in Entitlement.Status.values if s != status},
+        message=message,
     )
     # The reason describes the current state, so it is refreshed even when the status stays the same.
-    Entitlement.objects.filter(user=user, order=order, status=status).exclude(reason=reason[:300]).update(
-        reason=reason[:300]
-    )
+    Entitlement.objects.filter(user=user, order=order, status=status).exclude(
+        reason=reason[:300], customer_message=message
+    ).update(reason=reason[:300], customer_message=message)
     return changed
 
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import accounts, outbox
-from shop import entitlements, stripe_gateway
+from shop import entitlements, receipts, stripe_gateway
 from shop.entitlements import Actor
-from shop.models import CheckoutSession, Order, Product, StripeEvent, format_money
+from shop.models import CheckoutSession, CustomerMessage, Order, Product, StripeEvent, format_money
 
 logger = logging.getLogger(__name__)
 
@@ -253,6 +253,8 @@ def _send_receipt(order: Order) -> None:
             "order_number": order.number,
             "product_name": order.product.name,
             "amount": order.amount_display,
+            "receipt_number": order.receipt_display,
+            "order_url": reverse("shop:order_detail", kwargs={"order_id": order.pk}),
             "library_url": reverse("shop:library"),
             "login_url": reverse("account_login"),
         },
@@ -318,6 +320,12 @@ def fulfill_checkout(
         order.stripe_payment_intent_id = session.payment_intent_id or order.stripe_payment_intent_id
         order.stripe_session_id = order.stripe_session_id or session.id
         order.terms_accepted = order.terms_accepted or session.terms_accepted
+        order.amount_tax = session.amount_tax
+        order.amount_discount = session.amount_discount
+        order.buyer_country = session.customer_country or order.buyer_country
+        order.buyer_vat_number = order.buyer_vat_number or session.customer_tax_id
+        if order.receipt_number is None:
+            order.receipt_series, order.receipt_number = receipts.next_number()
         order.save()
         _apply_access(order, _actor(event))
         _send_receipt(order)
@@ -395,7 +403,8 @@ def refund_order(*, order_id: int, amount: int | None, admin_user) -> str:
     if remaining <= 0:
         raise RefundError("This order has already been refunded in full.")
     if amount is not None and not 0 < amount <= remaining:
-        raise RefundError(f"The refund must be between 0.01 and {remaining / 100:.2f}.")
+        smallest = format_money(1, order.currency)
+        raise RefundError(f"The refund must be between {smallest} and {format_money(remaining, order.currency)}.")
     key = f"refund-order-{order.pk}-{amount if amount is not None else 'full'}-from-{order.amount_refunded}"
     refund_id = stripe_gateway.get_gateway().refund(
         payment_intent_id=order.stripe_payment_intent_id, amount=amount, idempotency_key=key
@@ -432,6 +441,7 @@ def move_order(*, order_id: int, email: str, actor: Actor, reason: str) -> Order
                 order=order,
                 actor=actor,
                 reason=f"Moved to {new_user.email}: {reason}",
+                message=CustomerMessage.MOVED,
             )
         order.user = new_user
         order.email = new_user.email

@@ -27,7 +27,7 @@ class LibraryItem:
     slug: str
     kind: str
     status: str
-    reason: str
+    message: str  # for the customer (shop.entitlements.customer_message); the staff note never comes here
     granted_at: datetime
     page_url: str
     files: list[LibraryFile] = field(default_factory=list)
@@ -75,7 +75,7 @@ def items_for(user) -> list[LibraryItem]:
                 slug=product.slug,
                 kind=product.kind,
                 status=state.status if state else "active",
-                reason=state.reason if state else "",
+                message=state.message if state else "",
                 granted_at=state.granted_at if state else row.granted_at,
                 page_url=page_url_for(product),
                 files=files,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.storage import private_storage
+from shop.money import format_money, major_text
 
 
 class Product(models.Model):
@@ -24,7 +25,8 @@ class Product(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GUIDE)
     summary = models.CharField(max_length=300, blank=True, help_text="One line shown at checkout and in e-mails.")
     price_amount = models.PositiveIntegerField(
-        help_text="Price in minor units of the currency (cents): 1900 is 19.00.", validators=[MinValueValidator(0)]
+        help_text="Price in minor units of the currency (cents): 1900 is 19.00; for yen, 2100 is ¥2,100.",
+        validators=[MinValueValidator(0)],
     )
     currency = models.CharField(
         max_length=3,
@@ -54,12 +56,10 @@ class Product(models.Model):
     def price_display(self) -> str:
         return format_money(self.price_amount, self.currency)
 
-
-def format_money(amount: int, currency: str) -> str:
-    symbols = {"usd": "$", "eur": "€", "gbp": "£"}
-    major = f"{amount // 100}.{amount % 100:02d}"
-    symbol = symbols.get(currency.lower())
-    return f"{symbol}{major}" if symbol else f"{major} {currency.upper()}"
+    @property
+    def price_major(self) -> str:
+        """The price in the currency's own unit as plain digits ("21.00", "2100" for yen), for structured data."""
+        return major_text(self.price_amount, self.currency)
 
 
 class ProductFile(models.Model):
@@ -123,15 +123,41 @@ class Order(models.Model):
     payment_problem = models.CharField(
         max_length=500, blank=True, help_text="Why a payment for this order was not accepted (it needs a refund)."
     )
+    amount_tax = models.PositiveIntegerField(
+        default=0, help_text="Tax as Stripe charged it (total_details.amount_tax), in minor units; part of amount_paid."
+    )
+    amount_discount = models.PositiveIntegerField(default=0, help_text="Promotion-code discount, in minor units.")
+    buyer_country = models.CharField(
+        max_length=2, blank=True, help_text="The buyer's country as Stripe reported it (ISO 3166-1 alpha-2)."
+    )
+    buyer_vat_number = models.CharField(
+        max_length=40, blank=True, help_text="A VAT number the buyer added for their receipt (optional)."
+    )
+    receipt_series = models.CharField(max_length=20, blank=True, help_text="The seller's receipt series.")
+    receipt_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Given when the order is paid: one gapless sequence per series."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receipt_series", "receipt_number"],
+                condition=models.Q(receipt_number__isnull=False),
+                name="shop_one_order_per_receipt_number",
+            )
+        ]
 
     def __str__(self):
         return self.number
+
+    @property
+    def receipt_display(self) -> str:
+        """The receipt's number as printed ("BC-R-000042"), or "" before payment."""
+        return f"{self.receipt_series}-{self.receipt_number:06d}" if self.receipt_number else ""
 
     @property
     def number(self) -> str:
@@ -144,6 +170,21 @@ class Order(models.Model):
     @property
     def amount_refunded_display(self) -> str:
         return format_money(self.amount_refunded, self.currency)
+
+    @property
+    def tax_display(self) -> str:
+        return format_money(self.amount_tax, self.currency)
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number given in one series; locked and advanced in the transaction that marks an order paid,
+    so a rolled-back payment gives its number back and the series has no gaps."""
+
+    series = models.CharField(max_length=20, unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.series}: {self.last_number}"
 
 
 class CheckoutSession(models.Model):
@@ -162,6 +203,27 @@ class CheckoutSession(models.Model):
         return f"{self.order} · {self.session_id}"
 
 
+class CustomerMessage(models.TextChoices):
+    """What a customer reads about a change to their access: written for them, chosen by staff from this list.
+
+    Staff notes (`reason`) are for the shop's own records; only these sentences reach pages and e-mails.
+    An empty choice means "say what happened to the payment" (see shop.entitlements.customer_message).
+    """
+
+    AUTOMATIC = "", "Say what happened to the payment (refund, dispute) or nothing"
+    CLOSED = "closed", "This purchase is closed. If you think that is a mistake, reply to your receipt e-mail."
+    CANCELLED = "cancelled", "You asked us to cancel this purchase, so it is closed."
+    REFUNDED = "refunded", "This purchase was refunded, so it is closed."
+    PAYMENT_PROBLEM = (
+        "payment_problem",
+        "There was a problem with the payment, so this purchase is closed for now. "
+        "Reply to your receipt e-mail and we will sort it out.",
+    )
+    MOVED = "moved", "This purchase now belongs to another e-mail address."
+    GIFT = "gift", "Added to your library by Stephen, with his compliments."
+    REOPENED = "reopened", "Open again: everything is back in your library, progress included."
+
+
 class Entitlement(models.Model):
     """The right of one user to use one product. Written only by shop.entitlements."""
 
@@ -178,7 +240,12 @@ class Entitlement(models.Model):
         help_text="The first grant; kept across revoke and restore (drip counts from it)."
     )
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="entitlements")
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(
+        max_length=300, blank=True, help_text="Staff note: never shown to the customer; in their data export."
+    )
+    customer_message = models.CharField(
+        max_length=20, choices=CustomerMessage.choices, blank=True, help_text="What the customer reads about it."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -187,6 +254,12 @@ class Entitlement(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.product} · {self.status}"
+
+    @property
+    def customer_message_text(self) -> str:
+        from shop.entitlements import customer_message
+
+        return customer_message(status=self.status, message=self.customer_message)
 
 
 class EntitlementChange(models.Model):
@@ -208,7 +281,8 @@ class EntitlementChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     command = models.CharField(max_length=100, blank=True)
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(max_length=300, help_text="Staff note: never shown to the customer.")
+    customer_message = models.CharField(max_length=20, choices=CustomerMessage.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -216,6 +290,12 @@ class EntitlementChange(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.entitlement} ({self.reason})"
+
+    @property
+    def customer_message_text(self) -> str:
+        from shop.entitlements import customer_message
+
+        return customer_message(status=self.to_status, message=self.customer_message)
 
 
 class StripeEvent(models.Model):
@@ -276,3 +356,19 @@ class Download(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.product_file}"
+
+
+class DemoRefund(models.Model):
+    """A refund the demo gateway made (SHOP_DEMO=1): the demo's stand-in for the charge Stripe would keep."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="demo_refunds")
+    refund_id = models.CharField(max_length=100, unique=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    amount = models.PositiveIntegerField(help_text="In minor units.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.refund_id} · {self.order}"

@@ -83,6 +83,8 @@ class CheckoutSession:
     amount_discount: int = 0
     amount_tax: int = 0
     amount_shipping: int = 0
+    customer_country: str = ""  # customer_details.address.country, upper-case ISO 3166-1 alpha-2
+    customer_tax_id: str = ""  # the first tax id the buyer gave Stripe (customer_details.tax_ids), if any
 
     @property
     def order_id(self) -> int | None:
@@ -169,6 +171,8 @@ def session_from_dict(data: dict[str, Any]) -> CheckoutSession:
         amount_discount=_minor_units(totals.get("amount_discount")) or 0,
         amount_tax=_minor_units(totals.get("amount_tax")) or 0,
         amount_shipping=_minor_units(totals.get("amount_shipping")) or 0,
+        customer_country=str((details.get("address") or {}).get("country") or "").upper()[:2],
+        customer_tax_id=str(next(iter(details.get("tax_ids") or []), {}).get("value") or "")[:40],
     )
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("demo/checkout/<str:session_id>/", views.demo_checkout_page, name="demo_checkout"),
     path("library/", views.library_page, name="library"),
     path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/receipt.pdf", views.receipt, name="receipt"),
     path("download/<str:token>/", views.download, name="download"),
 ]

@@ -5,16 +5,17 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import accounts, login_codes
 from core.errors import domain_error_page, shows_domain_errors
-from shop import checkout, demo_checkout, downloads, library, pages, stripe_gateway, webhooks
+from shop import checkout, demo_checkout, downloads, library, pages, receipts, stripe_gateway, webhooks
 from shop.models import Order, Product
 
 logger = logging.getLogger(__name__)
@@ -188,15 +189,50 @@ def library_page(request):
     return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
+def _order_not_found(request):
+    context = {"title": "Order not found", "message": "We cannot find that order."}
+    return render(request, MESSAGE_TEMPLATE, context, status=404)
+
+
 @never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def order_detail(request, order_id):
-    order = Order.objects.select_related("product").filter(pk=order_id, user=request.user).first()
+    """The owner's order: amounts, tax, the receipt PDF, and (POST) the VAT number printed on the receipt."""
+    order = receipts.order_for_owner(user=request.user, order_id=order_id)
     if order is None:
-        context = {"title": "Order not found", "message": "We cannot find that order."}
-        return render(request, MESSAGE_TEMPLATE, context, status=404)
-    return render(request, "shop/order_detail.html", {"order": order})
+        return _order_not_found(request)
+    vat_error = ""
+    if request.method == "POST":
+        try:
+            receipts.set_vat_number(user=request.user, order_id=order.pk, vat_number=request.POST.get("vat_number", ""))
+        except receipts.ReceiptError as error:
+            vat_error = str(error)
+        else:
+            messages.success(request, "Saved: your receipt now shows that VAT number.")
+            return redirect("shop:order_detail", order_id=order.pk)
+    context = {
+        "order": order,
+        "lines": receipts.lines_for(order),
+        "has_receipt": receipts.has_receipt(order),
+        "vat_error": vat_error,
+        "vat_value": request.POST.get("vat_number", order.buyer_vat_number) if vat_error else order.buyer_vat_number,
+    }
+    return render(request, "shop/order_detail.html", context, status=400 if vat_error else 200)
+
+
+@login_required
+@require_GET
+def receipt(request, order_id):
+    """The order's numbered receipt as a PDF, for its owner only (anyone else gets 404)."""
+    order = receipts.order_for_owner(user=request.user, order_id=order_id)
+    if order is None or not receipts.has_receipt(order):
+        return _order_not_found(request)
+    response = HttpResponse(receipts.render_pdf(order), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{order.receipt_display}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

@@ -4,8 +4,9 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -14,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from shop import admin_views, failures
+from shop.forms import ProductForm
 from shop.models import Entitlement, EntitlementChange, Order, Product, StripeEvent
 
 
@@ -21,7 +23,22 @@ class ProductViewSet(SnippetViewSet):
     model = Product
     icon = "tag"
     menu_label = "Products"
-    list_display = ["name", "kind", "price_display", "active"]
+    # The price is typed as money ("21.00"); ProductForm turns it into the stored minor units.
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("slug"),
+            FieldPanel("kind"),
+            FieldPanel("summary"),
+            FieldPanel("currency"),
+            FieldPanel("price"),
+            FieldPanel("active"),
+            FieldPanel("includes"),
+            FieldPanel("partial_refund_policy"),
+        ],
+        base_form_class=ProductForm,
+    )
+    list_display = ["name", "kind", Column("price_display", label="Price"), "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "slug"]
 
@@ -99,9 +116,9 @@ class OrderViewSet(LedgerViewSet):
         TitleColumn("email", label="Buyer (open for refunds and access)", get_url=_customer_url),
         "product",
         "status",
-        "amount_display",
-        "amount_refunded_display",
-        "created_at",
+        Column("amount_display", label="Amount"),
+        Column("amount_refunded_display", label="Refunded"),
+        Column("created_at", label="Ordered", sort_key="created_at"),
     ]
     list_filter = ["status", "product", "dispute_status"]
     search_fields = ["email", "stripe_session_id", "stripe_payment_intent_id"]
@@ -111,7 +128,14 @@ class EntitlementViewSet(LedgerViewSet):
     model = Entitlement
     icon = "key"
     menu_label = "Entitlements"
-    list_display = ["user", "product", "status", "granted_at", "reason"]
+    list_display = [
+        TitleColumn("user", label="Customer", get_url=lambda row: reverse("entitlement:inspect", args=[row.pk])),
+        "product",
+        "status",
+        Column("granted_at", label="First granted", sort_key="granted_at"),
+        Column("reason", label="Staff note"),
+        Column("customer_message_text", label="Customer sees"),
+    ]
     list_filter = ["status", "product"]
     search_fields = ["user__email", "reason"]
 
@@ -120,7 +144,20 @@ class EntitlementChangeViewSet(LedgerViewSet):
     model = EntitlementChange
     icon = "history"
     menu_label = "Audit trail"
-    list_display = ["created_at", "entitlement", "action", "to_status", "actor_kind", "stripe_event_id", "reason"]
+    list_display = [
+        TitleColumn(
+            "created_at",
+            label="When",
+            sort_key="created_at",
+            get_url=lambda row: reverse("entitlementchange:inspect", args=[row.pk]),
+        ),
+        "entitlement",
+        "action",
+        Column("to_status", label="New status"),
+        Column("actor_kind", label="Changed by"),
+        Column("stripe_event_id", label="Stripe event"),
+        Column("reason", label="Staff note"),
+    ]
     list_filter = ["action", "actor_kind"]
     search_fields = ["entitlement__user__email", "stripe_event_id", "reason"]
 
@@ -129,7 +166,14 @@ class StripeEventViewSet(LedgerViewSet):
     model = StripeEvent
     icon = "warning"
     menu_label = "Stripe events"
-    list_display = ["event_id", "type", "status", "attempts", "received_at", "last_error"]
+    list_display = [
+        TitleColumn("event_id", label="Event", get_url=lambda row: reverse("stripeevent:inspect", args=[row.pk])),
+        "type",
+        "status",
+        "attempts",
+        Column("received_at", label="Received", sort_key="received_at"),
+        Column("last_error", label="Last error"),
+    ]
     list_filter = ["status", "type"]
     search_fields = ["event_id"]
 

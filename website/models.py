@@ -654,7 +654,7 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         if self.product:
             book["offers"] = {
                 "@type": "Offer",
-                "price": f"{self.product.price_amount / 100:.2f}",
+                "price": self.product.price_major,
                 "priceCurrency": self.product.currency.upper(),
                 "availability": "https://schema.org/InStock"
                 if self.product.active

@@ -26,4 +26,23 @@ def test_refunded_student_is_told_why_access_ended(client, world, student):
 
     html = client.get(world.paid_lesson.url).content.decode()
 
-    assert "ended after a refund" in html
+    assert "This purchase was refunded, so it is closed." in html
+
+
+def test_a_student_whose_access_staff_took_away_reads_the_customer_message_not_the_staff_note(client, world, student):
+    grant(student, world.product)
+    entitlements.revoke(
+        user=student,
+        product=world.product,
+        actor=Actor.for_system(),
+        reason="Testing: customer asked to cancel",
+        message="cancelled",
+    )
+    client.force_login(student)
+
+    lesson = client.get(world.paid_lesson.url).content.decode()
+    course = client.get(world.paid.url).content.decode()
+
+    for html in (lesson, course):
+        assert "You asked us to cancel this purchase, so it is closed." in html
+        assert "Testing" not in html

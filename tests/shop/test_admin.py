@@ -267,7 +267,7 @@ def test_double_click_on_refund_refunds_once(client, staff, fake_stripe, guide):
 
 
 @pytest.mark.parametrize(
-    "case", [("abc", b"like 5.00"), ("50.00", b"between 0.01 and 19.00"), ("0", b"between 0.01")], ids=str
+    "case", [("abc", b"like 21.00"), ("50.00", b"between $0.01 and $19.00"), ("0", b"between $0.01")], ids=str
 )
 def test_bad_refund_amount_is_refused_before_stripe(client, staff, fake_stripe, guide, case):
     amount, message = case

@@ -84,9 +84,11 @@ def test_empty_library_and_revoked_items_are_valid_and_accessible(client):
     order = OrderFactory(user=user, status="paid")
     actor = entitlements.Actor.for_system()
     entitlements.grant(user=user, product=order.product, order=order, actor=actor, reason="Paid.")
-    entitlements.revoke(user=user, product=order.product, actor=actor, reason="Refunded.", refunded=True)
+    entitlements.revoke(user=user, product=order.product, actor=actor, reason="Staff: refunded.", refunded=True)
 
-    assert "Refunded." in _checked(client.get("/learn/"))
+    page = _checked(client.get("/learn/"))
+    assert "This purchase was refunded, so it is closed." in page
+    assert "Staff: refunded." not in page
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/login/code/"])
