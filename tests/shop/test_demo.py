@@ -63,5 +63,5 @@ def test_demo_purchase_end_to_end(client, demo_site, demo_payments, settings, dj
     confirmed = client.post("/accounts/login/code/confirm/", {"code": code})
     assert confirmed.status_code == 302
     library = client.get("/shop/library/")
-    assert b"Stretching for Pain Relief and Flexibility" in library.content
+    assert b"Stretching Blueprint for Pain Relief &amp; Better Flexibility" in library.content
     assert Entitlement.objects.get().status == "active"
