@@ -497,7 +497,6 @@ def hip_flexor_stretch() -> bytes:
     pen.arrow(bezier((770, 660), (820, 676), (880, 664)), rgba(ACCENT_STRONG), 7)
     pen.label((762, 470), (420, 330), "Psoas", ACCENT_STRONG, 38)
     pen.text((408, 378), "lumbar spine to thigh bone", font(28), rgba(MUTED), anchor="rm")
-    pen.label((870, 664), (1120, 640), "Hips glide forward", INK, 30)
     return png(pen.finish())
 
 
@@ -668,7 +667,7 @@ def share_card(*, site_name: str, line: str) -> bytes:
     """The 1200x630 picture for shared links: the site's name beside a drawing of the spine."""
     pen = Pen((1200, 630), PAPER)
     pen.circle((940, 320), 290, fill=rgba(TINT))
-    pen.place(910, 30, 0.74)
+    pen.place(916, 60, 0.66)
     spine(
         pen,
         stroke=rgba(INK),
@@ -749,4 +748,37 @@ def sample_page(
         pen.spindle(bezier((734, 390), (796, 480), (770, 540), (730, 586), steps=20), 34, mix(colour, WHITE, 0.9))
     pen.place(0, 0, 1)
     pen.text((margin, 1020), f"Figure {chapter_number}.1", font(19, 400, italic=True), rgba(MUTED))
+    return png(pen.finish())
+
+
+def course_banner(*, title: str, kicker: str, colour: str, motif: str) -> bytes:
+    """A 16:9 course picture: the course's name set large on a palette colour beside a line drawing."""
+    height = ARTICLE_SIZE[1]
+    pen = Pen(ARTICLE_SIZE, colour)
+    disc = mix(WHITE, colour, 0.08)
+    pen.circle((1180, 450), 380, fill=disc)
+    lines = mix(PAPER, colour, 0.7)
+    look = Look(stroke=lines, body=disc, far=disc, muscle=rgba(FOCUS), outline=4)
+    if motif == "stretch":
+        pen.place(740, 110, 0.62)
+        figure(pen, LYING_LEG_RAISE, look)
+        pen.line(bezier(LYING_LEG_RAISE["hand"], (820, 330), (920, 220), steps=16), rgba(FOCUS), 5)
+        pen.spindle(bezier((790, 620), (830, 540), (860, 470), (852, 440), steps=20), 30, rgba(FOCUS))
+    else:
+        pen.place(600, 110, 0.84)
+        figure(pen, KNEELING_LUNGE, look)
+        pen.spindle(bezier((734, 390), (796, 480), (770, 540), (730, 586), steps=20), 34, rgba(FOCUS))
+    pen.place(0, 0, 1)
+    margin = 110
+    face, _ = fit(title, weight=700, width=620, max_lines=3, largest=100, smallest=56)
+    title_lines = balanced(title, face, 620)
+    block = 62 + len(title_lines) * face.size * 1.1
+    y = (height - block) / 2 - 20
+    pen.tracked((margin, y), kicker.upper(), font(30, 500), mix(PAPER, colour, 0.85))
+    pen.line([(margin, y + 50), (margin + 100, y + 50)], rgba(FOCUS), 9, round_caps=False)
+    y += 90
+    for line in title_lines:
+        pen.text((margin, y), line, face, rgba(WHITE))
+        y += face.size * 1.1
+    pen.tracked((margin, height - 110), "STEPHEN O'DWYER, CNMT", font(26, 700), mix(PAPER, colour, 0.85), tracking=0.14)
     return png(pen.finish())

@@ -56,6 +56,7 @@ SALES = {
     "pelvic-torsion-guide": {
         "colour": demo_art.ACCENT,
         "motif": "pelvis",
+        "sample_motifs": ["pelvis", "psoas"],
         "description": (
             "<p>When one half of the pelvis turns against the other, the lower back, the hips and even the length "
             "of your legs feel it. This guide shows you how to tell whether your pelvis is twisted, which muscles "
@@ -96,6 +97,7 @@ SALES = {
     "stretching-guide": {
         "colour": demo_art.INK,
         "motif": "stretch",
+        "sample_motifs": ["stretch", "psoas"],
         "description": (
             "<p>Active Isolated Stretching lengthens a muscle in short, repeated movements instead of long holds, "
             "so the muscle has no reason to fight back. This guide teaches the method from the first principle to "
@@ -136,6 +138,7 @@ SALES = {
     "iliopsoas-guide": {
         "colour": demo_art.WARN,
         "motif": "psoas",
+        "sample_motifs": ["psoas", "pelvis"],
         "description": (
             "<p>The iliopsoas, the deepest of the hip flexors, is often the hidden reason for lower back pain that "
             "nothing else seems to explain. This guide shows you where it lies, how to find it safely with your own "
@@ -205,7 +208,7 @@ def _sample_page(spec: dict, number: int) -> "demo.Image":
             chapter=spec["chapters"][number],
             text=spec["pages"][number],
             colour=sales["colour"],
-            motif=sales["motif"],
+            motif=sales["sample_motifs"][number],
             page_number=number * 14 + 9,
         ),
     )
