@@ -313,13 +313,15 @@ def load_pages(home: Page, products: dict[str, Product]) -> ShopIndexPage:
 
 
 def _upgrade(page: GuidePage, spec: dict, refund_page: Page | None) -> None:
-    """A page an older demo made: the real title and subtitle, the new cover and the selling sections.
-    Its migrated contents and sample chapter are replaced only because they are the older demo's own text."""
+    """A page an older demo made: the real title and subtitle, and, where they are still the older demo's
+    own, the description, the selling sections (migrated from its contents and sample) and the cover."""
     page.title = spec["name"]
     page.draft_title = spec["name"]
     page.subtitle = spec["subtitle"]
-    page.description = SALES[spec["slug"]]["description"]
-    page.sales = sales_sections(spec, refund_page)
+    if page.description == "".join(f"<p>{text}</p>" for text in spec["pages"][:2]):
+        page.description = SALES[spec["slug"]]["description"]
+    if {block.block_type for block in page.sales} <= {"inside", "samples"} and page.chapters in ([], spec["chapters"]):
+        page.sales = sales_sections(spec, refund_page)
     if page.cover is None or demo.is_generated_by_older_demo(page.cover, OLDER_COVERS):
         page.cover = _cover(spec)
     page.save_revision().publish()
