@@ -66,7 +66,7 @@ def smooth(points: list[Point], rounds: int = 3) -> list[Point]:
 
 def png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG", optimize=True)
+    image.convert("RGB").save(buffer, format="PNG")
     return buffer.getvalue()
 
 
