@@ -614,14 +614,14 @@ def _cover_motif(pen: Pen, motif: str, colour: str) -> None:
             outline=4,
         )
     elif motif == "stretch":
-        pen.place(60, 620, 0.74)
-        pen.line([(200, 714), (1360, 714)], lines, 4)
+        pen.place(-10, 700, 0.66)
+        pen.line([(240, 714), (1330, 714)], lines, 4)
         figure(pen, LYING_LEG_RAISE, line_art)
         pen.line(bezier(LYING_LEG_RAISE["hand"], (820, 330), (920, 220), steps=16), highlight, 5)
         pen.spindle(bezier((790, 620), (830, 540), (860, 470), (852, 440), steps=20), 30, highlight)
     else:
-        pen.place(60, 560, 0.85)
-        pen.line([(300, 764), (1200, 764)], lines, 4)
+        pen.place(0, 580, 0.85)
+        pen.line([(330, 764), (1130, 764)], lines, 4)
         figure(pen, KNEELING_LUNGE, line_art)
         pen.spindle(bezier((734, 390), (796, 480), (770, 540), (730, 586), steps=20), 34, highlight)
     pen.place(0, 0, 1)
