@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from wagtail.rich_text import RichText
 
-from core import demo
+from core import demo, demo_art
 from core.models import AuthorProfile
 from courses.models import CourseIndexPage, CoursePage, LessonFile, LessonPage
 from shop.models import Product
@@ -205,8 +205,18 @@ def _paid_lessons() -> list[dict]:
     ]
 
 
-def _course(index, *, slug, title, summary, outcomes, instructor, product=None) -> CoursePage:
+def _cover(*, title: str, kicker: str, colour: str, motif: str):
+    return demo.picture(
+        title=f"Course picture: {title}",
+        draw=lambda: demo_art.course_banner(title=title, kicker=kicker, colour=colour, motif=motif),
+    )
+
+
+def _course(index, *, slug, title, summary, outcomes, instructor, cover, product=None) -> CoursePage:
     course = CoursePage.objects.child_of(index).filter(slug=slug).first()
+    if course is not None and course.cover_id is None:  # an older demo made it without a picture
+        course.cover = cover()
+        course.save_revision().publish()
     if course is None:
         course = index.add_child(
             instance=CoursePage(
@@ -216,6 +226,7 @@ def _course(index, *, slug, title, summary, outcomes, instructor, product=None) 
                 outcomes=[("outcome", line) for line in outcomes],
                 instructor=instructor,
                 product=product,
+                cover=cover(),
             )
         )
         course.save_revision().publish()
@@ -264,6 +275,9 @@ def load() -> None:
             "How to fit fifteen minutes of stretching into every day",
         ],
         instructor=instructor,
+        cover=lambda: _cover(
+            title="Relieving That Pain", kicker="Online course", colour=demo_art.ACCENT_STRONG, motif="psoas"
+        ),
         product=product,
     )
     _lessons(paid, _paid_lessons())
@@ -279,5 +293,11 @@ def load() -> None:
             "A hamstring stretch you can do tonight",
         ],
         instructor=instructor,
+        cover=lambda: _cover(
+            title="Introduction to Active Isolated Stretching",
+            kicker="Free mini course",
+            colour=demo_art.INK,
+            motif="stretch",
+        ),
     )
     _lessons(free, _free_lessons(paid.url, _promotions(product_model)))

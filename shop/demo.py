@@ -19,8 +19,9 @@ logger = logging.getLogger(__name__)
 GUIDES = [
     {
         "slug": "pelvic-torsion-guide",
-        "name": "The Pelvic Torsion Guide",
-        "subtitle": "Find the twist in your pelvis and release the muscles that hold it there",
+        "name": "Postural Blueprint for Correcting Pelvic Torsion",
+        "subtitle": "The Complete Guide to Restoring Pelvic Balance",
+        "previous_name": "The Pelvic Torsion Guide",
         "year": 2022,
         "price": 2400,
         "colours": ("#0b6b5c", "#0f3d4a"),
@@ -43,8 +44,9 @@ GUIDES = [
     },
     {
         "slug": "stretching-guide",
-        "name": "Stretching for Pain Relief and Flexibility",
-        "subtitle": "Active Isolated Stretching, explained muscle by muscle",
+        "name": "Stretching Blueprint for Pain Relief & Better Flexibility",
+        "subtitle": "The Complete Guide to Pain-Free Muscles Using Active Isolated Stretching",
+        "previous_name": "Stretching for Pain Relief and Flexibility",
         "year": 2020,
         "price": 1900,
         "colours": ("#1d4e89", "#0b2545"),
@@ -67,8 +69,9 @@ GUIDES = [
     },
     {
         "slug": "iliopsoas-guide",
-        "name": "The Iliopsoas Self-Treatment Guide",
-        "subtitle": "Release the psoas and iliacus yourself, safely",
+        "name": "Healing the Hidden Root of Pain",
+        "subtitle": "Self-Treatment for Iliopsoas Syndrome",
+        "previous_name": "The Iliopsoas Self-Treatment Guide",
         "year": 2013,
         "price": 1700,
         "colours": ("#7a3b69", "#3c1642"),
@@ -99,17 +102,19 @@ COURSE = {
 }
 
 
-def guide_pdf(*, title: str, chapters: list[str], pages: list[str]) -> bytes:
+def guide_pdf(*, title: str, chapters: list[str], pages: list[str], subtitle: str = "") -> bytes:
     """A small PDF of a few pages: a title page, the contents, and some text of our own."""
     buffer = io.BytesIO()
     pdf = Canvas(buffer, pagesize=A5)
     pdf.setTitle(title)
     pdf.setAuthor("Stephen O'Dwyer, CNMT")
     width, height = A5
-    pdf.setFont("Helvetica-Bold", 18)
+    pdf.setFont("Helvetica-Bold", 18 if pdf.stringWidth(title, "Helvetica-Bold", 18) < width - 30 * mm else 12)
     pdf.drawString(15 * mm, height - 40 * mm, title)
     pdf.setFont("Helvetica", 11)
-    pdf.drawString(15 * mm, height - 50 * mm, "Stephen O'Dwyer, CNMT")
+    if subtitle:
+        pdf.drawString(15 * mm, height - 48 * mm, subtitle)
+    pdf.drawString(15 * mm, height - 60 * mm, "Stephen O'Dwyer, CNMT")
     pdf.showPage()
     pdf.setFont("Helvetica-Bold", 14)
     pdf.drawString(15 * mm, height - 25 * mm, "Contents")
@@ -136,6 +141,10 @@ def guide_pdf(*, title: str, chapters: list[str], pages: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+def _pdf(spec: dict) -> bytes:
+    return guide_pdf(title=spec["name"], subtitle=spec["subtitle"], chapters=spec["chapters"], pages=spec["pages"])
+
+
 def load_products() -> dict[str, Product]:
     products = {}
     for spec in GUIDES:
@@ -149,14 +158,20 @@ def load_products() -> dict[str, Product]:
                 "summary": spec["summary"],
             },
         )
+        if product.name == spec["previous_name"]:  # made by an older demo under a made-up title
+            product.name = spec["name"]
+            product.save(update_fields=["name"])
         if not product.files.exists():
-            content = guide_pdf(title=spec["name"], chapters=spec["chapters"], pages=spec["pages"])
             ProductFile.objects.create(
                 product=product,
                 title=spec["name"],
                 format=ProductFile.Format.PDF,
-                file=ContentFile(content, name=f"{spec['slug']}.pdf"),
+                file=ContentFile(_pdf(spec), name=f"{spec['slug']}.pdf"),
             )
+        for old in product.files.filter(title=spec["previous_name"]):
+            old.title = spec["name"]
+            old.file.save(f"{spec['slug']}.pdf", ContentFile(_pdf(spec)), save=False)
+            old.save(update_fields=["title", "file"])
         products[spec["slug"]] = product
     course, _ = Product.objects.get_or_create(
         slug=COURSE["slug"],

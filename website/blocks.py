@@ -1,4 +1,4 @@
-"""StreamField blocks for article bodies.
+"""StreamField blocks for article bodies and guide sales pages.
 
 `ArticleBodyBlock` lists its children as class attributes, so another app's block is added with one
 line (as the shop's product promotion is).
@@ -77,3 +77,105 @@ class ArticleBodyBlock(blocks.StreamBlock):
 
     class Meta:
         block_counts = {}
+
+
+# --- Guide sales pages -------------------------------------------------------------------------------
+# A guide's page sells with these, in the order the editor puts them. Each section renders its own h2,
+# so the page's outline stays h1 (the guide) > h2 (each section).
+
+
+class GuideChapterBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=200)
+    summary = blocks.TextBlock(required=False, rows=2, help_text="One sentence on what the chapter gives the reader.")
+
+
+class WhatsInsideBlock(blocks.StructBlock):
+    """The guide's chapters, each with a line on what it gives the reader."""
+
+    heading = blocks.CharBlock(max_length=120, default="What's inside")
+    introduction = blocks.TextBlock(required=False, rows=2)
+    chapters = blocks.ListBlock(GuideChapterBlock(), min_num=1)
+
+    class Meta:
+        icon = "list-ol"
+        label = "What's inside"
+        template = "website/blocks/guide_inside.html"
+
+
+class SamplePageBlock(blocks.StructBlock):
+    image = ImageBlock(required=False, help_text="A picture of the page, as the reader will see it.")
+    title = blocks.CharBlock(max_length=200, help_text="e.g. the chapter the page comes from.")
+    excerpt = blocks.RichTextBlock(required=False, features=["bold", "italic", "ol", "ul"])
+
+
+class SamplePagesBlock(blocks.StructBlock):
+    """A few pages of the guide to read before buying: pictures of the pages, their text, or both."""
+
+    heading = blocks.CharBlock(max_length=120, default="Sample pages")
+    pages = blocks.ListBlock(SamplePageBlock(), min_num=1)
+
+    class Meta:
+        icon = "doc-full"
+        label = "Sample pages"
+        template = "website/blocks/guide_samples.html"
+
+
+class TestimonialBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(rows=3)
+    name = blocks.CharBlock(max_length=120, help_text="The reader's name as they agreed to have it shown.")
+    detail = blocks.CharBlock(required=False, max_length=160, help_text="e.g. where they live or what they do.")
+
+
+class TestimonialsBlock(blocks.StructBlock):
+    """What readers said, each quote credited to the reader who said it."""
+
+    heading = blocks.CharBlock(max_length=120, default="What readers say")
+    testimonials = blocks.ListBlock(TestimonialBlock(), min_num=1)
+
+    class Meta:
+        icon = "openquote"
+        label = "Testimonials"
+        template = "website/blocks/guide_testimonials.html"
+
+
+class QuestionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(max_length=200)
+    answer = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
+
+
+class FAQBlock(blocks.StructBlock):
+    """Questions and answers; each answer opens under its question (a <details>, so no script is needed)."""
+
+    heading = blocks.CharBlock(max_length=120, default="Questions")
+    questions = blocks.ListBlock(QuestionBlock(), min_num=1)
+
+    class Meta:
+        icon = "help"
+        label = "FAQ"
+        template = "website/blocks/guide_faq.html"
+
+
+class RefundPromiseBlock(blocks.StructBlock):
+    """The refund promise in the seller's words, linking to the refund policy."""
+
+    heading = blocks.CharBlock(max_length=120, default="Our promise")
+    text = blocks.RichTextBlock(features=["bold", "italic", "link"])
+    policy = blocks.PageChooserBlock(
+        required=False, page_type="website.LegalPage", help_text="The refund policy page to link to."
+    )
+
+    class Meta:
+        icon = "tick-inverse"
+        label = "Refund promise"
+        template = "website/blocks/guide_refund.html"
+
+
+class GuideSalesBlock(blocks.StreamBlock):
+    inside = WhatsInsideBlock()
+    samples = SamplePagesBlock()
+    testimonials = TestimonialsBlock()
+    faq = FAQBlock()
+    refund = RefundPromiseBlock()
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
+    callout = CalloutBlock()

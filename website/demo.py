@@ -3,18 +3,14 @@
 Called by `manage.py load_demo`; every function is idempotent (looks up before it creates).
 """
 
-import io
 import logging
 from datetime import date
 
-from django.core.files.images import ImageFile
-from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
-from core import demo
+from core import demo, demo_art
 from core.models import AuthorProfile
 from website import demo_guides
 from website.models import ArticleIndexPage, ArticlePage, HomePage, RelatedArticle, SiteSettings, Topic
@@ -24,33 +20,34 @@ logger = logging.getLogger(__name__)
 AUTHOR_NAME = "Stephen O'Dwyer"
 
 
-def generated_image(*, title: str, size: tuple[int, int], colours: tuple[str, str], label: str = "") -> Image:
-    """A Wagtail image drawn here (a vertical gradient with an optional label), made once per title."""
-    existing = Image.objects.filter(title=title).first()
-    if existing:
-        return existing
-    width, height = size
-    top, bottom = (PILImage.new("RGB", (1, 1), colour).getpixel((0, 0)) for colour in colours)
-    canvas = PILImage.new("RGB", size)
-    draw = ImageDraw.Draw(canvas)
-    for y in range(height):
-        mix = y / max(1, height - 1)
-        draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)))
-    if label:
-        font = ImageFont.load_default(size=max(16, height // 5))
-        box = draw.textbbox((0, 0), label, font=font)
-        position = ((width - (box[2] - box[0])) / 2, (height - (box[3] - box[1])) / 2 - box[1])
-        draw.text(position, label, fill="white", font=font)
-    buffer = io.BytesIO()
-    canvas.save(buffer, format="PNG")
-    slug = "".join(c if c.isalnum() else "-" for c in title.lower()).strip("-")
-    return Image.objects.create(title=title, file=ImageFile(buffer, name=f"{slug}.png"))
+# Titles of the plain gradients an older demo drew; an upgrade swaps them for the drawings below.
+OLDER_PORTRAIT = "Portrait of Stephen O'Dwyer"
+OLDER_SHARE = "Lower Back Pain Relief share picture"
+OLDER_HEROES = {"Hero: Psoas", "Hero: Pelvis", "Hero: Sitting", "Hero: Hamstrings", "Hero: Get help"}
+OLDER_ALTS = {
+    "Psoas": "A calm green gradient with the word Psoas, standing in for a photo of a hip flexor stretch.",
+    "Pelvis": "A blue gradient with the word Pelvis, standing in for an illustration of the pelvis.",
+    "Sitting": "A warm sand-coloured gradient with the word Sitting.",
+    "Hamstrings": "A violet gradient with the word Hamstrings.",
+    "Get help": "A muted red gradient with the words Get help.",
+}
+
+
+def portrait() -> Image:
+    return demo.picture(title="Monogram: Stephen O'Dwyer", draw=lambda: demo_art.monogram(initials="SO"))
+
+
+def share_picture() -> Image:
+    return demo.picture(
+        title="Share card: Lower Back Pain Relief",
+        draw=lambda: demo_art.share_card(
+            site_name="Lower Back Pain Relief",
+            line="Practical, calm articles on lower back pain from Stephen O'Dwyer, CNMT.",
+        ),
+    )
 
 
 def load_author() -> AuthorProfile:
-    portrait = generated_image(
-        title="Portrait of Stephen O'Dwyer", size=(480, 480), colours=("#0b6b5c", "#123c46"), label="SO'D"
-    )
     author, _ = AuthorProfile.objects.get_or_create(
         name=AUTHOR_NAME,
         defaults={
@@ -58,7 +55,7 @@ def load_author() -> AuthorProfile:
             "links": [("link", {"label": "Lower Back Pain Relief", "url": "https://www.lowerbackpainrelief.example/"})],
             "credentials": "CNMT",
             "role": "Neuromuscular Therapist & Pain Relief Researcher",
-            "photo": portrait,
+            "photo": portrait(),
             "biography": (
                 "<p>Stephen is a certified neuromuscular therapist who has spent his working life helping "
                 "people out of lower back pain. He writes practical guides on pelvic torsion, on stretching "
@@ -69,6 +66,9 @@ def load_author() -> AuthorProfile:
     if not author.slug:  # made by an older demo
         author.slug = "stephen-odwyer"
         author.save(update_fields=["slug"])
+    if demo.is_generated_by_older_demo(author.photo, {OLDER_PORTRAIT}):
+        author.photo = portrait()
+        author.save(update_fields=["photo"])
     return author
 
 
@@ -90,18 +90,12 @@ def load_topics() -> dict[str, Topic]:
 
 
 def load_settings(site: Site) -> SiteSettings:
-    share = generated_image(
-        title="Lower Back Pain Relief share picture",
-        size=(1200, 630),
-        colours=("#0b6b5c", "#1f2a2e"),
-        label="Lower Back Pain Relief",
-    )
     settings, _ = SiteSettings.objects.get_or_create(
         site=site,
         defaults={
             "site_name": "Lower Back Pain Relief",
             "tagline": "Practical, calm articles on lower back pain from Stephen O'Dwyer, CNMT.",
-            "default_share_image": share,
+            "default_share_image": share_picture(),
             "footer_text": (
                 "<p>Written by Stephen O'Dwyer, a certified neuromuscular therapist, for people who want to "
                 "understand their back and do something about it.</p>"
@@ -113,6 +107,9 @@ def load_settings(site: Site) -> SiteSettings:
             ),
         },
     )
+    if demo.is_generated_by_older_demo(settings.default_share_image, {OLDER_SHARE}):
+        settings.default_share_image = share_picture()
+        settings.save(update_fields=["default_share_image"])
     return settings
 
 
@@ -333,9 +330,12 @@ HAMSTRING_EXERCISE = (
 EXTRAS = {
     "hip-flexor-stretches": {
         "topics": ["hip-flexors", "stretching"],
-        "colours": ("#0b6b5c", "#7fb7a4"),
+        "picture": "Illustration: kneeling hip flexor stretch",
         "label": "Psoas",
-        "alt": "A calm green gradient with the word Psoas, standing in for a photo of a hip flexor stretch.",
+        "alt": (
+            "Drawing of a person kneeling in a lunge, with the psoas muscle marked "
+            "from the lower spine to the top of the back leg's thigh."
+        ),
         "published": date(2025, 3, 4),
         "reviewed": date(2026, 10, 12),
         "blocks": [
@@ -357,9 +357,12 @@ EXTRAS = {
     },
     "pelvic-torsion-explained": {
         "topics": ["pelvis"],
-        "colours": ("#2d4f6c", "#8fb0c7"),
+        "picture": "Illustration: pelvic torsion",
         "label": "Pelvis",
-        "alt": "A blue gradient with the word Pelvis, standing in for an illustration of the pelvis.",
+        "alt": (
+            "Diagram of the pelvis from the front: one hip bone is turned "
+            "and its crest sits higher than the other side's."
+        ),
         "published": date(2025, 5, 20),
         "reviewed": date(2026, 9, 1),
         "blocks": [
@@ -376,9 +379,9 @@ EXTRAS = {
     },
     "sitting-and-your-lower-back": {
         "topics": ["everyday-habits", "hip-flexors"],
-        "colours": ("#6b4f2d", "#d8b98f"),
+        "picture": "Illustration: sitting at a desk",
         "label": "Sitting",
-        "alt": "A warm sand-coloured gradient with the word Sitting.",
+        "alt": ("Drawing of a person sitting at a desk, with the hip flexors marked where the chair folds them short."),
         "published": date(2025, 8, 11),
         "reviewed": None,
         "blocks": [("disclaimer", None)],
@@ -386,9 +389,12 @@ EXTRAS = {
     },
     "hamstrings-and-back-pain": {
         "topics": ["stretching"],
-        "colours": ("#4a3d6b", "#a99bd0"),
+        "picture": "Illustration: lying hamstring stretch",
         "label": "Hamstrings",
-        "alt": "A violet gradient with the word Hamstrings.",
+        "alt": (
+            "Drawing of a person lying on their back lifting one straight leg "
+            "with a rope, the hamstrings marked along the thigh."
+        ),
         "published": date(2025, 11, 3),
         "reviewed": date(2026, 6, 15),
         "blocks": [HAMSTRING_EXERCISE, ("disclaimer", None)],
@@ -397,9 +403,11 @@ EXTRAS = {
     },
     "when-to-see-someone": {
         "topics": ["getting-help"],
-        "colours": ("#7a2e2e", "#d99a8f"),
+        "picture": "Illustration: the spine and a nerve down the leg",
         "label": "Get help",
-        "alt": "A muted red gradient with the words Get help.",
+        "alt": (
+            "Diagram of the spine from the side with the lumbar vertebrae marked and a nerve running down into the leg."
+        ),
         "published": date(2026, 2, 9),
         "reviewed": date(2026, 11, 2),
         "blocks": [
@@ -420,10 +428,7 @@ EXTRAS = {
 
 
 def hero_image(slug: str) -> Image:
-    extra = EXTRAS[slug]
-    return generated_image(
-        title=f"Hero: {extra['label']}", size=(1600, 900), colours=extra["colours"], label=extra["label"]
-    )
+    return demo.picture(title=EXTRAS[slug]["picture"], draw=demo_art.ARTICLE_PICTURES[slug])
 
 
 def body_with_extras(spec: dict, extra: dict) -> list:
@@ -450,7 +455,14 @@ def load_articles(index: ArticleIndexPage, author: AuthorProfile, topics: dict[s
             )
             article.topics.set([topics[slug] for slug in extra["topics"]])
             article.save_revision().publish()
-        elif article.hero_image_id is None and not article.topic_items.exists():
+        elif demo.is_generated_by_older_demo(article.hero_image, OLDER_HEROES):
+            # An older demo's gradient with a word on it: the drawing of the article's subject instead.
+            article.hero_image = hero_image(spec["slug"])
+            if article.hero_alt == OLDER_ALTS.get(extra["label"]):
+                article.hero_alt = extra["alt"]
+            article.save_revision().publish()
+            article.refresh_from_db()
+        if article.hero_image_id is None and not article.topic_items.exists():
             # Made by an older demo: add this issue's fields once, keeping the text.
             article.hero_image = hero_image(spec["slug"])
             article.hero_alt = extra["alt"]
@@ -488,3 +500,7 @@ def load() -> None:
         home.featured_article = articles[0]
         home.save_revision().publish()
     demo_guides.load()
+    demo.forget_older_pictures(
+        {OLDER_PORTRAIT, OLDER_SHARE, *OLDER_HEROES},
+        still_used_by=[(ArticlePage, "hero_image"), (AuthorProfile, "photo"), (SiteSettings, "default_share_image")],
+    )

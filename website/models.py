@@ -34,7 +34,7 @@ from core.models import AuthorProfile
 from shop.api_fields import ProductField
 from shop.models import Product
 from website import seo
-from website.blocks import ArticleBodyBlock
+from website.blocks import ArticleBodyBlock, GuideSalesBlock
 
 ARTICLES_PER_PAGE = 12
 WORDS_PER_MINUTE = 200
@@ -570,6 +570,8 @@ class ShopIndexPage(privacy.AliasAwarePrivacyMixin, Page):
 
 
 class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
+    """A guide's sales page: the book's facts, then the selling sections the editor orders in `sales`."""
+
     product = models.ForeignKey(Product, null=True, blank=True, on_delete=models.SET_NULL, related_name="guide_pages")
     author = models.ForeignKey(
         "core.AuthorProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="guides"
@@ -577,8 +579,11 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
     cover = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subtitle = models.CharField(max_length=200, blank=True)
     description = RichTextField(features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])
-    table_of_contents = models.TextField(blank=True, help_text="One chapter per line.")
-    sample_chapter = RichTextField(blank=True, features=["bold", "italic", "link", "ul", "ol", "h2", "h3"])
+    sales = StreamField(
+        GuideSalesBlock(),
+        blank=True,
+        help_text="What's inside, sample pages, testimonials, questions and the refund promise, in your order.",
+    )
     year = models.PositiveIntegerField(null=True, blank=True)
     edition = models.CharField(max_length=60, blank=True)
 
@@ -589,8 +594,7 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         FieldPanel("author"),
         FieldPanel("cover"),
         FieldPanel("description"),
-        FieldPanel("table_of_contents"),
-        FieldPanel("sample_chapter"),
+        FieldPanel("sales"),
         FieldPanel("year"),
         FieldPanel("edition"),
     ]
@@ -598,7 +602,7 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         *Page.search_fields,
         index.SearchField("subtitle", boost=2),
         index.SearchField("description"),
-        index.SearchField("table_of_contents"),
+        index.SearchField("sales"),
     ]
     parent_page_types = ["website.ShopIndexPage"]
     api_fields = [
@@ -609,7 +613,7 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         APIField("cover_rendition", serializer=ImageRenditionField("max-800x1200|format-webp", source="cover")),
         APIField("description"),
         APIField("chapters"),
-        APIField("sample_chapter"),
+        APIField("sales"),
         APIField("year"),
         APIField("edition"),
         APIField("seo", serializer=SeoField()),
@@ -619,7 +623,13 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
 
     @property
     def chapters(self) -> list[str]:
-        return [line.strip() for line in self.table_of_contents.splitlines() if line.strip()]
+        """The chapter titles of the page's "What's inside" sections, for the API and listings."""
+        return [
+            chapter["title"]
+            for block in self.sales
+            if block.block_type == "inside"
+            for chapter in block.value["chapters"]
+        ]
 
     @property
     def search_summary(self) -> str:

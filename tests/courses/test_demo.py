@@ -24,3 +24,14 @@ def test_demo_lesson_pages_render(client, db):
     statuses = {lesson.url: client.get(lesson.url).status_code for lesson in LessonPage.objects.live()}
 
     assert set(statuses.values()) == {200}
+
+
+def test_demo_paid_course_opens_its_third_lesson_a_week_after_purchase(db):
+    call_command("load_demo")
+
+    paid = CoursePage.objects.get(slug="relieving-that-pain")
+    drip = [lesson.drip_days or 0 for lesson in LessonPage.objects.child_of(paid).order_by("path")]
+    assert drip[:3] == [0, 0, 7]
+    assert paid.cover.title == "Course picture: Relieving That Pain"
+    free = CoursePage.objects.get(slug="introduction-to-active-isolated-stretching")
+    assert [lesson.drip_days or 0 for lesson in LessonPage.objects.child_of(free).order_by("path")] == [0, 2, 4]

@@ -64,5 +64,5 @@ def test_demo_purchase_end_to_end(client, demo_site, demo_payments, settings, dj
     assert confirmed.status_code == 302
     assert client.get("/shop/library/")["Location"] == "/learn/"
     library = client.get("/learn/")
-    assert b"Stretching for Pain Relief and Flexibility" in library.content
+    assert b"Stretching Blueprint for Pain Relief &amp; Better Flexibility" in library.content
     assert Entitlement.objects.get().status == "active"

@@ -8,7 +8,19 @@ from django.core.management import call_command
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
-from website.models import ArticlePage, ArticleTopic, AuthorProfile, HomePage, RelatedArticle, SiteSettings, Topic
+from shop.models import Product, ProductFile
+from website.models import (
+    ArticlePage,
+    ArticleTopic,
+    AuthorProfile,
+    GuidePage,
+    HomePage,
+    RelatedArticle,
+    SiteSettings,
+    Topic,
+)
+
+from .conftest import make_image
 
 
 def counts():
@@ -132,3 +144,73 @@ def test_demo_header_menu_lists_articles_guides_and_courses(client, demo_site):
     nav = html.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
     for label, url in (("Articles", "/articles/"), ("Guides", "/guides/"), ("Courses", "/courses/")):
         assert f'href="{url}"' in nav, label
+
+
+REAL_GUIDES = {
+    "pelvic-torsion-guide": (
+        "Postural Blueprint for Correcting Pelvic Torsion",
+        "The Complete Guide to Restoring Pelvic Balance",
+        2022,
+    ),
+    "stretching-guide": (
+        "Stretching Blueprint for Pain Relief & Better Flexibility",
+        "The Complete Guide to Pain-Free Muscles Using Active Isolated Stretching",
+        2020,
+    ),
+    "iliopsoas-guide": ("Healing the Hidden Root of Pain", "Self-Treatment for Iliopsoas Syndrome", 2013),
+}
+
+
+def test_demo_guides_carry_the_authors_real_titles_and_selling_sections(demo_site):
+    for slug, (title, subtitle, year) in REAL_GUIDES.items():
+        page = GuidePage.objects.get(slug=slug)
+        assert (page.title, page.subtitle, page.year) == (title, subtitle, year)
+        assert page.product.name == title
+        assert page.product.files.get().title == title
+        assert page.cover.title == f"Cover: {title}"
+        kinds = [section.block_type for section in page.sales]
+        assert kinds == ["inside", "samples", "testimonials", "faq", "refund"]
+        assert page.sales[4].value["policy"].slug == "refund-policy"
+
+
+def test_load_demo_upgrades_guides_and_pictures_an_older_demo_made(db):
+    call_command("load_demo")
+    older = {
+        "pelvic-torsion-guide": "The Pelvic Torsion Guide",
+        "stretching-guide": "Stretching for Pain Relief and Flexibility",
+        "iliopsoas-guide": "The Iliopsoas Self-Treatment Guide",
+    }
+    for slug, name in older.items():  # as the previous demo left them
+        gradient = make_image(f"Cover: {name}")
+        GuidePage.objects.filter(slug=slug).update(title=name, draft_title=name, cover=gradient, sales=[])
+        Product.objects.filter(slug=slug).update(name=name)
+        ProductFile.objects.filter(product__slug=slug).update(title=name)
+    ArticlePage.objects.filter(slug="pelvic-torsion-explained").update(
+        hero_image=make_image("Hero: Pelvis"), hero_alt="A blue gradient with the word Pelvis."
+    )
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    for slug, (title, _, _) in REAL_GUIDES.items():
+        page = GuidePage.objects.get(slug=slug)
+        assert page.title == title
+        assert page.cover.title == f"Cover: {title}"
+        assert len(page.sales) == 5
+        assert Product.objects.get(slug=slug).name == title
+        assert GuidePage.objects.get(slug=slug).get_latest_revision().content["title"] == title
+    article = ArticlePage.objects.get(slug="pelvic-torsion-explained")
+    assert article.hero_image.title == "Illustration: pelvic torsion"
+    assert article.hero_alt == "A blue gradient with the word Pelvis."  # an edited alt text is the editor's
+    assert not Image.objects.filter(title__in=[f"Cover: {name}" for name in older.values()]).exists()
+    assert not Image.objects.filter(title="Hero: Pelvis").exists()
+
+
+def test_demo_pictures_are_drawn_large_enough_for_twice_their_display_size(demo_site):
+    for article in ArticlePage.objects.all():
+        assert article.hero_image.title.startswith("Illustration: ")
+        assert article.hero_image.width >= 1440  # the hero's largest rendition, 2x of 720 px
+    for page in GuidePage.objects.all():
+        assert (page.cover.width, page.cover.height) == (1000, 1400)  # 2x of the 320 px (and 500 px) cover
+    settings = SiteSettings.objects.get()
+    assert (settings.default_share_image.width, settings.default_share_image.height) == (1200, 630)
