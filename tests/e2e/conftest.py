@@ -32,12 +32,16 @@ def pytest_collection_modifyitems(config, items):
     data (root page, default site) after each transactional test only when asked to. On SQLite every test
     gets its own copy of a migrated file instead (`file_db`).
     """
-    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        return
+    sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+            # pytest-django sets up the test database only when a collected test is marked; on SQLite the
+            # file each test copies is saved from it (otherwise from the unmigrated development database).
+            if sqlite:
+                item.add_marker(pytest.mark.django_db)
+            else:
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture
