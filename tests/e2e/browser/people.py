@@ -76,3 +76,9 @@ def tab_to(journey: Journey, name: str | re.Pattern, *, limit: int = 80) -> dict
                 journey.problems.append((f"{journey.width}px {journey.page.url}", f"no visible focus on {focused}"))
             return focused
     raise AssertionError(f"Tab never reached {pattern.pattern!r} on {journey.page.url}")
+
+
+def follow(journey: Journey, key: str) -> None:
+    """Press a key that follows a link or submits a form, and wait for the next page."""
+    with journey.page.expect_navigation():
+        journey.page.keyboard.press(key)
