@@ -36,6 +36,8 @@ def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
+            # The served site searches what the test arranged, so saved pages update the indexes as in production.
+            item.add_marker(pytest.mark.indexing)
             # pytest-django sets up the test database only when a collected test is marked; on SQLite the
             # file each test copies is saved from it (otherwise from the unmigrated development database).
             if sqlite:
