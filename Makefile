@@ -24,7 +24,10 @@ test: install-dev
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e $(PYTEST_ARGS)
 
 # Outside-in: gunicorn on a free port (and Chromium where a person clicks), as people meet the site.
+# bin/install-browser-tools installs Debian's Chromium (apt, only if missing) and axe-core (npm ci).
+# Screenshots and each journey's list of failed page checks land in artifacts/.
 e2e: install-dev
+	bin/install-browser-tools
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/e2e $(PYTEST_ARGS)
 
 lint: install-dev
@@ -60,4 +63,4 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(PY) bin/write-local-env > $@
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache node_modules artifacts

@@ -26,23 +26,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test here keeps the indexes up to date; on PostgreSQL each is transactional too.
-
-    On PostgreSQL the server shares the test database itself.
+    """On PostgreSQL the server shares the test database itself, so each test there is transactional.
 
     pytest-django creates only the databases that collected tests ask for, and restores Wagtail's migration
     data (root page, default site) after each transactional test only when asked to. On SQLite every test
     gets its own copy of a migrated file instead (`file_db`).
     """
+    sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     here = Path(__file__).parent
-    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     for item in items:
-        if here not in item.path.parents:
-            continue
-        # Rows the test arranges reach the server's search and reference indexes, as an editor's would.
-        item.add_marker(pytest.mark.indexing)
-        if not on_sqlite:
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+        if here in item.path.parents:
+            # The served site searches what the test arranged, so saved pages update the indexes as in production.
+            item.add_marker(pytest.mark.indexing)
+            # pytest-django sets up the test database only when a collected test is marked; on SQLite the
+            # file each test copies is saved from it (otherwise from the unmigrated development database).
+            if sqlite:
+                item.add_marker(pytest.mark.django_db)
+            else:
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture

@@ -1,0 +1,61 @@
+"""A journey: one person's walk through the site in one browser window, checked and photographed at each step."""
+
+import re
+from dataclasses import dataclass, field
+
+from tests.e2e.browser import checks
+from tests.e2e.conftest import ROOT
+
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHECKS = ROOT / "artifacts" / "checks"
+
+
+@dataclass
+class Journey:
+    name: str
+    width: str
+    site: object
+    page: object
+    axe_context: object
+    watch: checks.Watch
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    steps: int = 0
+
+    def url(self, path: str) -> str:
+        return self.site.url + path
+
+    def goto(self, path: str, step: str | None = None):
+        self.page.goto(self.url(path))
+        if step:
+            self.step(step)
+
+    def step(self, name: str) -> None:
+        """Look at the page as it is now: screenshot it and run every check on it."""
+        self.page.wait_for_load_state("load")
+        self.steps += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        self.page.screenshot(path=SCREENSHOTS / f"{self.name}-{self.width}-{self.steps:02d}-{slug}.png", full_page=True)
+        found = self.watch.take(self.page) + checks.horizontal_scroll(self.page) + checks.small_targets(self.page)
+        found += checks.axe(self.axe_context, self.page)
+        path = self.page.url.removeprefix(self.site.url)
+        self.problems += [(f"{self.width}px step {self.steps:02d} {name}: {path}", problem) for problem in found]
+
+    def expect_status(self, path: str, status: int) -> None:
+        self.watch.expect(path, status)
+
+    def finish(self) -> None:
+        """The journey is over: every problem of every step, listed together."""
+        assert not self.problems, f"{len(self.problems)} problems on the pages visited:\n" + "\n".join(self.unique())
+
+    def unique(self) -> list[str]:
+        """Each problem once, with the first step that met it (the header and footer repeat on every page)."""
+        first = {}
+        for where, what in self.problems:
+            first.setdefault(what, where)
+        return [f"{what}   [first at {where}]" for what, where in first.items()]
+
+    def new_page(self):
+        """Another tab in the same browser context (same cookies), watched like the first."""
+        page = self.page.context.new_page()
+        self.watch.attach(page)
+        return page
