@@ -84,7 +84,7 @@ def test_the_library_page_and_api_show_the_message_and_never_the_note(client):
     )
     client.force_login(buyer)
 
-    page = client.get("/shop/library/").content.decode()
+    page = client.get("/learn/").content.decode()
     api = client.get("/api/library").content.decode()
 
     assert CustomerMessage.CANCELLED.label in page
