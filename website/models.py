@@ -8,7 +8,9 @@ Cross-app protocols that other page types may answer too (see website/seo.py):
 import math
 import re
 from datetime import date
+from email.utils import parseaddr
 
+from django.conf import settings as django_settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -64,6 +66,10 @@ class SiteSettings(BaseSiteSetting):
         help_text="Shown at the end of every article and wherever an editor adds the disclaimer block.",
     )
     twitter_handle = models.CharField(max_length=40, blank=True, help_text="Without the @, for Twitter/X cards.")
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="The footer's Contact link writes to this address; empty: the address the site's e-mail comes from.",
+    )
 
     panels = [
         FieldPanel("site_name"),
@@ -72,7 +78,13 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("footer_text"),
         FieldPanel("medical_disclaimer"),
         FieldPanel("twitter_handle"),
+        FieldPanel("contact_email"),
     ]
+
+    @property
+    def contact_address(self) -> str:
+        """Where readers write to: the contact address, else the address part of DEFAULT_FROM_EMAIL."""
+        return self.contact_email or parseaddr(django_settings.DEFAULT_FROM_EMAIL)[1]
 
     class Meta:
         verbose_name = "site settings"
