@@ -13,7 +13,7 @@ from email.utils import parseaddr
 from django.conf import settings as django_settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -34,7 +34,7 @@ from config.api.fields import SeoField, StructuredDataField
 from core import privacy
 from core.models import AuthorProfile
 from shop.api_fields import ProductField
-from shop.models import Product
+from shop.models import Product, format_money
 from website import seo
 from website.blocks import ArticleBodyBlock
 
@@ -139,6 +139,39 @@ def live_articles(*, request=None):
     )
 
 
+def guide_bundle() -> Product | None:
+    """The bundle on sale that holds only guides, two or more ("All three guides"), with `guides` and `parts_total`."""
+    guide = Product.Kind.GUIDE
+    return (
+        Product.objects.filter(kind=Product.Kind.BUNDLE, active=True)
+        .annotate(
+            guides=Count("includes", filter=Q(includes__kind=guide)),
+            parts=Count("includes"),
+            parts_total=Sum("includes__price_amount", filter=Q(includes__currency=F("currency"))),
+        )
+        .filter(guides__gte=2, guides=F("parts"))
+        .order_by("price_amount", "pk")
+        .first()
+    )
+
+
+def bundle_offer(product_ids_owned: set[int]) -> dict | None:
+    """What the "Get all three" offer shows; None without such a bundle or for a reader who owns any part of it
+    (they would pay twice for that guide)."""
+    bundle = guide_bundle()
+    if bundle is None:
+        return None
+    included_ids = set(bundle.includes.values_list("pk", flat=True))
+    if (included_ids | {bundle.pk}) & product_ids_owned:
+        return None
+    saving = (bundle.parts_total or 0) - bundle.price_amount
+    return {
+        "product": bundle,
+        "saving": format_money(saving, bundle.currency) if saving > 0 else "",
+        "included_ids": included_ids,
+    }
+
+
 class HomePage(WebsitePage):
     introduction = models.TextField(blank=True, help_text="A short welcome under the site name.")
     featured_article = models.ForeignKey(
@@ -184,7 +217,27 @@ class HomePage(WebsitePage):
         context["author"] = featured.author if featured and featured.author else None
         context["index_url"] = featured.index_url(request) if featured else None
         context["author_url"] = featured.author_url(request) if featured else None
+        context.update(self.offers(request))
         return context
+
+    def offers(self, request) -> dict:
+        """What the author sells and gives away, for the home page: the guides, the bundle, the courses.
+
+        The same for every reader (nothing owned or personal), so the page stays cacheable; the free course's
+        sign-up form posts to the uncached, rate-limited enrol view without a per-person token.
+        """
+        from courses.models import CoursePage
+
+        guides = privacy.public(GuidePage.objects.live(), request=request).select_related("product", "cover")
+        courses = privacy.public(CoursePage.objects.live(), request=request).select_related("product", "cover")
+        courses = list(courses.order_by("path"))
+        bundle = guide_bundle()
+        return {
+            "offer_guides": list(guides.order_by("path")[:3]),
+            "offer_courses": [course for course in courses if not course.is_free],
+            "free_course": next((course for course in courses if course.is_free), None),
+            "guide_bundle": bundle,
+        }
 
     def structured_data(self, request) -> list[dict]:
         home = seo.absolute(request, self.get_url(request))
@@ -574,6 +627,7 @@ class ShopIndexPage(privacy.AliasAwarePrivacyMixin, Page):
         guides = privacy.public(GuidePage.objects.child_of(self).live(), request=request)
         context["guides"] = guides.select_related("product", "cover")
         context["owned_ids"] = entitlements.product_ids_for(request.user)
+        context["bundle_offer"] = bundle_offer(context["owned_ids"])
         return context
 
     @property
@@ -641,7 +695,12 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         from shop import entitlements
 
         context = super().get_context(request, *args, **kwargs)
-        context["owned"] = bool(self.product_id) and self.product_id in entitlements.product_ids_for(request.user)
+        owned_ids = entitlements.product_ids_for(request.user)
+        context["owned"] = bool(self.product_id) and self.product_id in owned_ids
+        offer = bundle_offer(owned_ids)
+        # Offered beside a guide it holds, to a reader who does not own this one yet.
+        if offer and self.product_id in offer["included_ids"] and not context["owned"]:
+            context["bundle_offer"] = offer
         return context
 
     def structured_data(self, request) -> list[dict]:
