@@ -7,6 +7,7 @@ import requests
 from django.core.management import call_command
 
 from courses.models import CoursePage, Enrolment
+from tests.courses.factories import UserFactory
 from tests.e2e.conftest import csrf_token
 from website.models import ArticleIndexPage, ArticlePage, HomePage
 
@@ -36,6 +37,7 @@ def _sign_in(live_site, browser, email: str):
 
 def test_the_header_signed_out_then_in_then_out_again(live_db, live_site):
     call_command("load_demo", stdout=None)
+    UserFactory(email="reader@example.com")  # a past buyer: codes go only to addresses with an account
     browser = live_site.client()
 
     signed_out = _header(live_site.get("/", browser).text)
