@@ -33,6 +33,7 @@ def pytest_collection_modifyitems(config, items):
     gets its own copy of a migrated file instead (`file_db`), copied from pytest-django's migrated in-memory
     database: the plain `django_db` mark makes pytest-django create that database even when only outside-in
     tests are collected (without it the "template" was whatever file DATABASE_URL named, var/db.sqlite3).
+    Pages the test saves update the search and reference indexes (`indexing`), as the server's would.
     """
     sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
     marker = pytest.mark.django_db if sqlite else pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -40,6 +41,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in item.path.parents:
             item.add_marker(marker)
+            item.add_marker(pytest.mark.indexing)
 
 
 @pytest.fixture
