@@ -8,10 +8,12 @@ Cross-app protocols that other page types may answer too (see website/seo.py):
 import math
 import re
 from datetime import date
+from email.utils import parseaddr
 
+from django.conf import settings as django_settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -32,7 +34,7 @@ from config.api.fields import SeoField, StructuredDataField
 from core import privacy
 from core.models import AuthorProfile
 from shop.api_fields import ProductField
-from shop.models import Product
+from shop.models import Product, format_money
 from website import seo
 from website.blocks import ArticleBodyBlock, GuideSalesBlock
 
@@ -64,6 +66,10 @@ class SiteSettings(BaseSiteSetting):
         help_text="Shown at the end of every article and wherever an editor adds the disclaimer block.",
     )
     twitter_handle = models.CharField(max_length=40, blank=True, help_text="Without the @, for Twitter/X cards.")
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="The footer's Contact link writes to this address; empty: the address the site's e-mail comes from.",
+    )
 
     panels = [
         FieldPanel("site_name"),
@@ -72,7 +78,13 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("footer_text"),
         FieldPanel("medical_disclaimer"),
         FieldPanel("twitter_handle"),
+        FieldPanel("contact_email"),
     ]
+
+    @property
+    def contact_address(self) -> str:
+        """Where readers write to: the contact address, else the address part of DEFAULT_FROM_EMAIL."""
+        return self.contact_email or parseaddr(django_settings.DEFAULT_FROM_EMAIL)[1]
 
     class Meta:
         verbose_name = "site settings"
@@ -127,6 +139,39 @@ def live_articles(*, request=None):
     )
 
 
+def guide_bundle() -> Product | None:
+    """The bundle on sale that holds only guides, two or more ("All three guides"), with `guides` and `parts_total`."""
+    guide = Product.Kind.GUIDE
+    return (
+        Product.objects.filter(kind=Product.Kind.BUNDLE, active=True)
+        .annotate(
+            guides=Count("includes", filter=Q(includes__kind=guide)),
+            parts=Count("includes"),
+            parts_total=Sum("includes__price_amount", filter=Q(includes__currency=F("currency"))),
+        )
+        .filter(guides__gte=2, guides=F("parts"))
+        .order_by("price_amount", "pk")
+        .first()
+    )
+
+
+def bundle_offer(product_ids_owned: set[int]) -> dict | None:
+    """What the "Get all three" offer shows; None without such a bundle or for a reader who owns any part of it
+    (they would pay twice for that guide)."""
+    bundle = guide_bundle()
+    if bundle is None:
+        return None
+    included_ids = set(bundle.includes.values_list("pk", flat=True))
+    if (included_ids | {bundle.pk}) & product_ids_owned:
+        return None
+    saving = (bundle.parts_total or 0) - bundle.price_amount
+    return {
+        "product": bundle,
+        "saving": format_money(saving, bundle.currency) if saving > 0 else "",
+        "included_ids": included_ids,
+    }
+
+
 class HomePage(WebsitePage):
     introduction = models.TextField(blank=True, help_text="A short welcome under the site name.")
     featured_article = models.ForeignKey(
@@ -172,7 +217,27 @@ class HomePage(WebsitePage):
         context["author"] = featured.author if featured and featured.author else None
         context["index_url"] = featured.index_url(request) if featured else None
         context["author_url"] = featured.author_url(request) if featured else None
+        context.update(self.offers(request))
         return context
+
+    def offers(self, request) -> dict:
+        """What the author sells and gives away, for the home page: the guides, the bundle, the courses.
+
+        The same for every reader (nothing owned or personal), so the page stays cacheable; the free course's
+        sign-up form posts to the uncached, rate-limited enrol view without a per-person token.
+        """
+        from courses.models import CoursePage
+
+        guides = privacy.public(GuidePage.objects.live(), request=request).select_related("product", "cover")
+        courses = privacy.public(CoursePage.objects.live(), request=request).select_related("product", "cover")
+        courses = list(courses.order_by("path"))
+        bundle = guide_bundle()
+        return {
+            "offer_guides": list(guides.order_by("path")[:3]),
+            "offer_courses": [course for course in courses if not course.is_free],
+            "free_course": next((course for course in courses if course.is_free), None),
+            "guide_bundle": bundle,
+        }
 
     def structured_data(self, request) -> list[dict]:
         home = seo.absolute(request, self.get_url(request))
@@ -562,6 +627,7 @@ class ShopIndexPage(privacy.AliasAwarePrivacyMixin, Page):
         guides = privacy.public(GuidePage.objects.child_of(self).live(), request=request)
         context["guides"] = guides.select_related("product", "cover")
         context["owned_ids"] = entitlements.product_ids_for(request.user)
+        context["bundle_offer"] = bundle_offer(context["owned_ids"])
         return context
 
     @property
@@ -639,7 +705,12 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         from shop import entitlements
 
         context = super().get_context(request, *args, **kwargs)
-        context["owned"] = bool(self.product_id) and self.product_id in entitlements.product_ids_for(request.user)
+        owned_ids = entitlements.product_ids_for(request.user)
+        context["owned"] = bool(self.product_id) and self.product_id in owned_ids
+        offer = bundle_offer(owned_ids)
+        # Offered beside a guide it holds, to a reader who does not own this one yet.
+        if offer and self.product_id in offer["included_ids"] and not context["owned"]:
+            context["bundle_offer"] = offer
         return context
 
     def structured_data(self, request) -> list[dict]:

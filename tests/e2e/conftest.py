@@ -30,20 +30,18 @@ def pytest_collection_modifyitems(config, items):
 
     pytest-django creates only the databases that collected tests ask for, and restores Wagtail's migration
     data (root page, default site) after each transactional test only when asked to. On SQLite every test
-    gets its own copy of a migrated file instead (`file_db`).
+    gets its own copy of a migrated file instead (`file_db`), copied from pytest-django's migrated in-memory
+    database: the plain `django_db` mark makes pytest-django create that database even when only outside-in
+    tests are collected (without it the "template" was whatever file DATABASE_URL named, var/db.sqlite3).
+    Pages the test saves update the search and reference indexes (`indexing`), as the server's would.
     """
     sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    marker = pytest.mark.django_db if sqlite else pytest.mark.django_db(transaction=True, serialized_rollback=True)
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
-            # The served site searches what the test arranged, so saved pages update the indexes as in production.
+            item.add_marker(marker)
             item.add_marker(pytest.mark.indexing)
-            # pytest-django sets up the test database only when a collected test is marked; on SQLite the
-            # file each test copies is saved from it (otherwise from the unmigrated development database).
-            if sqlite:
-                item.add_marker(pytest.mark.django_db)
-            else:
-                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture

@@ -82,23 +82,41 @@ def breadcrumbs(context):
     return {"crumbs": _crumbs(context)}
 
 
+def _top_pages(request) -> list[Page]:
+    """The home page's live children, loaded once per request for the header menu and the footer."""
+
+    def load():
+        root = seo.site_root(request)
+        return list(Page.objects.child_of(root).live()) if root else []
+
+    return seo.request_cache(request, "top_pages", load)
+
+
 @register.simple_tag(takes_context=True)
 def site_nav(context) -> list[dict]:
     """The home page's live children marked "show in menus", in tree order."""
     request = context.get("request")
     if request is None:
         return []
-
-    def load():
-        root = seo.site_root(request)
-        return list(Page.objects.child_of(root).live().in_menu()) if root else []
-
     items = []
-    for row in seo.request_cache(request, "nav", load):
-        url = row.get_url(request)
+    for row in _top_pages(request):
+        url = row.get_url(request) if row.show_in_menus else None
         if url:
             items.append({"title": row.title, "url": url, "active": request.path.startswith(url)})
     return items
+
+
+@register.simple_tag(takes_context=True)
+def legal_links(context) -> list[dict]:
+    """The live legal pages (terms, refunds, privacy and any the editors add) under the home page, for the footer."""
+    from website.models import LegalPage
+
+    request = context.get("request")
+    if request is None:
+        return []
+    # The content type tells a legal page apart without loading its specific row: no query beyond the menu's.
+    rows = (row for row in _top_pages(request) if row.specific_class is LegalPage)
+    return [{"title": row.title, "url": url} for row in rows if (url := row.get_url(request))]
 
 
 @register.simple_tag(takes_context=True)
