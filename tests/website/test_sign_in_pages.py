@@ -71,4 +71,4 @@ def test_signed_in_pages_sign_out_and_addresses_are_in_the_frame(client, db):
 
     assert '<button class="button" type="submit">Sign out</button>' in sign_out
     assert '<a class="link-button" href="/">Stay signed in</a>' in sign_out
-    assert "e-mail</span> addresses</h1>" in addresses
+    assert "e-mail</span> address</h1>" in addresses

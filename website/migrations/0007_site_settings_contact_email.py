@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('website', '0005_one_heading_block'),
+        ('website', '0006_guide_sales_blocks'),
     ]
 
     operations = [
