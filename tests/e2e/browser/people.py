@@ -1,7 +1,9 @@
 """What people do on the site, in a few steps each, shared by the journeys: read the mailbox, sign in by code,
-find the article that promotes a guide, move through a page with the keyboard only."""
+find the article that promotes a guide, pay on the demo checkout, move through a page with the keyboard only."""
 
 import re
+
+from playwright.sync_api import expect
 
 from tests.e2e.browser.journey import Journey
 
@@ -82,3 +84,17 @@ def follow(journey: Journey, key: str) -> None:
     """Press a key that follows a link or submits a form, and wait for the next page."""
     with journey.page.expect_navigation():
         journey.page.keyboard.press(key)
+
+
+def pay_in_demo_checkout(journey: Journey, email: str) -> None:
+    """From a product's buy page: agree, continue, then pay on the demo checkout with this address."""
+    page = journey.page
+    page.get_by_role("main").get_by_role("checkbox").check()
+    page.get_by_role("button", name=re.compile("continue", re.I)).click()
+    pay = page.get_by_role("button", name=re.compile("^pay", re.I))
+    expect(pay).to_be_visible()
+    journey.step("demo-checkout")
+    page.get_by_label(re.compile("e-?mail", re.I)).fill(email)
+    page.get_by_role("main").get_by_role("checkbox").check()
+    pay.click()
+    expect(page.get_by_role("main")).to_contain_text(re.compile("thank you", re.I))
