@@ -1,4 +1,4 @@
-"""The settings refuse to start without a secret key outside DEBUG, and pass the deploy check in production."""
+"""Settings as a started process sees them: no secret key outside DEBUG stops it, production passes the deploy check."""
 
 import os
 import secrets
