@@ -31,6 +31,7 @@ class CourseCard:
     progress: progress.CourseProgress
     upcoming: list[Upcoming] = field(default_factory=list)
     certificate: Certificate | None = None
+    closed: str = ""  # the shop's words for the customer when a refund or dispute closed it (never the staff note)
 
 
 def courses_for(*, user) -> list[CoursePage]:
@@ -68,6 +69,7 @@ def _card(*, user, course: CoursePage, now: datetime, held: dict[int, Certificat
         progress=progress.for_course(user=user, course=course, now=now, lessons=lessons, accesses=accesses),
         upcoming=_upcoming(course=course, lessons=lessons, accesses=accesses, course_access=course_access),
         certificate=held.get(course.pk),
+        closed=outline.closed_message(user=user, lesson_access=course_access),
     )
 
 

@@ -23,6 +23,9 @@ import requests
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
+# What the test process sets for itself and a started server must not inherit (the browser suite allows
+# Django's ORM beside Playwright's event loop; a deployment must never run with that).
+TEST_PROCESS_ONLY = {"DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -113,7 +116,7 @@ def start_live_site(live_db, tmp_path):
         port = _free_port()
         run_dir = tmp_path / f"gunicorn-{port}"
         run_dir.mkdir()
-        env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "DATABASE_URL"}}
+        env = {k: v for k, v in os.environ.items() if k not in TEST_PROCESS_ONLY}
         env.update(
             DJANGO_SETTINGS_MODULE="tests.e2e.server_settings",
             ENV_FILE="",

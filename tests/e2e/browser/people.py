@@ -52,7 +52,7 @@ def open_menu_link(journey: Journey, name) -> None:
     """Follow a link of the site's header, opening the menu first where a phone folds it away."""
     link = journey.page.get_by_role("banner").get_by_role("link", name=name).first
     if not link.is_visible():
-        journey.page.get_by_role("banner").get_by_role("button", name=re.compile("menu", re.I)).first.click()
+        journey.page.get_by_role("banner").locator("summary").first.click()  # the <details> menu of a phone
     link.click()
 
 
