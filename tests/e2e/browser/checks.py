@@ -117,8 +117,10 @@ class Watch:
 
     def _failed(self, request) -> None:
         failure = request.failure or ""
-        # A download or a navigation replaced by the next one is aborted by the browser, not failed by the site.
-        if "ERR_ABORTED" in failure and (request.is_navigation_request() or request.resource_type == "other"):
+        # A download, a navigation replaced by the next one, or a picture still loading when the person moved on
+        # is aborted by the browser, not failed by the site (a missing picture is a >= 400 answer instead).
+        aborted_by_browser = request.is_navigation_request() or request.resource_type in {"other", "image"}
+        if "ERR_ABORTED" in failure and aborted_by_browser:
             return
         self.problems.append(f"request failed: {request.method} {request.url} {failure}")
 
