@@ -8,7 +8,7 @@ PORT ?= 8000
 WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT WAGTAILADMIN_BASE_URL
 
-.PHONY: run test e2e install install-dev lint format lock clean
+.PHONY: run test e2e reliability install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
@@ -21,7 +21,7 @@ run: install .env
 # One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 test: install-dev
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e --ignore=tests/reliability $(PYTEST_ARGS)
 
 # Outside-in: gunicorn on a free port (and Chromium where a person clicks), as people meet the site.
 # bin/install-browser-tools installs Debian's Chromium (apt, only if missing) and axe-core (npm ci).
@@ -29,6 +29,13 @@ test: install-dev
 e2e: install-dev
 	bin/install-browser-tools
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/e2e $(PYTEST_ARGS)
+
+# Crashes, outages, event orders, hostile input and load against real processes, one figure per scenario
+# (docs/reliability.md). One scenario at a time, so that load figures are not shared with another test.
+# RELIABILITY_SCALE=ci runs every scenario with fewer rounds.
+RELIABILITY_SCALE ?= full
+reliability: install-dev
+	RELIABILITY_SCALE=$(RELIABILITY_SCALE) $(VENV)/bin/pytest -p no:xdist tests/reliability $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
