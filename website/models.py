@@ -231,9 +231,13 @@ class HomePage(WebsitePage):
         guides = privacy.public(GuidePage.objects.live(), request=request).select_related("product", "cover")
         courses = privacy.public(CoursePage.objects.live(), request=request).select_related("product", "cover")
         courses = list(courses.order_by("path"))
+        guides = list(guides.order_by("path")[:3])
         bundle = guide_bundle()
+        if bundle is not None:
+            included = set(bundle.includes.values_list("pk", flat=True))
+            bundle.covers = [guide.cover for guide in guides if guide.cover and guide.product_id in included]
         return {
-            "offer_guides": list(guides.order_by("path")[:3]),
+            "offer_guides": guides,
             "offer_courses": [course for course in courses if not course.is_free],
             "free_course": next((course for course in courses if course.is_free), None),
             "guide_bundle": bundle,

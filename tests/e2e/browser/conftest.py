@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection, connections
 from django.test import override_settings
 
-from tests.databases import copy_of, default_connection_on
+from tests.databases import copy_database, copy_of, default_connection_on, drop_database, postgres_url
 from tests.e2e.browser import checks
 from tests.e2e.browser.journey import CHECKS, SCREENSHOTS, Journey
 
@@ -33,19 +34,28 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(django_db_setup):
+def browser(demo_template):
     """One headless Chromium per test process (each xdist worker has its own).
 
-    It starts after the test database is set up, and before any test's database (`_browser_before_database`):
-    while Playwright's event loop runs, Django keeps connections per async context instead of per thread, so
-    a connection opened on one side of the start is not the one used on the other.
+    It starts after the test database and the demo database are set up, and before any test's database
+    (`_browser_before_database`): while Playwright's event loop runs, Django keeps connections per async
+    context instead of per thread, so a connection opened on one side of the start is not the one used (or
+    closed) on the other. PostgreSQL copies the test database into the demo one only once every connection
+    to it is closed.
     """
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     args = ["--no-sandbox"] if os.geteuid() == 0 else []
+    # What migrations wrote, which transactional tests (PostgreSQL) restore after each flush, is kept on the
+    # connection object; the connections of Playwright's context are new objects and need it handed over,
+    # or every test after the first journey would find the database empty (no root page, no collection).
+    serialized = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=args)
         yield chromium
         chromium.close()
@@ -70,13 +80,24 @@ def live_site(start_live_site):
 
 @pytest.fixture(scope="session")
 def demo_template(sqlite_template, django_db_blocker, tmp_path_factory):
-    """On SQLite, one copy of the migrated database with the demo loaded (and indexed), made once per process."""
-    if sqlite_template is None:
-        return None
-    path = copy_of(sqlite_template, tmp_path_factory.mktemp("demo") / "demo.sqlite3")
-    with django_db_blocker.unblock(), default_connection_on(path):
-        load_demo()
-    return path
+    """One copy of the migrated database with the demo loaded (and indexed), made once per test process.
+
+    On SQLite a file copied from the migrated template; on PostgreSQL a database copied from the migrated
+    test database (before this process's first browser journey, when it holds only what migrations wrote,
+    and before Chromium starts: see `browser`).
+    """
+    if sqlite_template is not None:
+        path = copy_of(sqlite_template, tmp_path_factory.mktemp("demo") / "demo.sqlite3")
+        with django_db_blocker.unblock(), default_connection_on(path):
+            load_demo()
+        yield path
+        return
+    with django_db_blocker.unblock():
+        name = copy_database(connection.settings_dict["NAME"], f"{connection.settings_dict['NAME']}_demo")
+        with default_connection_on(name):
+            load_demo()
+        yield name
+        drop_database(name)
 
 
 def load_demo():
@@ -87,16 +108,22 @@ def load_demo():
 
 
 @pytest.fixture
-def live_db(request, demo_template, django_db_blocker, tmp_path):
-    """The database the test and its server share, with the demo content `make run` loads."""
-    if demo_template is None:  # PostgreSQL: the test database itself, demo loaded by this test
-        url = request.getfixturevalue("file_db")
-        load_demo()
-        yield url
+def live_db(demo_template, sqlite_template, django_db_blocker, tmp_path):
+    """A fresh copy of the demo database, which the test and its server share, as the server's DATABASE_URL.
+
+    A copy per journey, on PostgreSQL too, so that the shared test database never holds the demo (restoring
+    it there after each journey is what broke the tests that ran after the journeys).
+    """
+    if sqlite_template is not None:
+        path = copy_of(demo_template, tmp_path / "site.sqlite3")
+        with django_db_blocker.unblock(), default_connection_on(path):
+            yield f"sqlite:///{path}"
         return
-    path = copy_of(demo_template, tmp_path / "site.sqlite3")
-    with django_db_blocker.unblock(), default_connection_on(path):
-        yield f"sqlite:///{path}"
+    with django_db_blocker.unblock():
+        name = copy_database(demo_template, f"{demo_template}_site")
+        with default_connection_on(name):
+            yield postgres_url(name)
+        drop_database(name)
 
 
 @pytest.fixture(params=list(WINDOWS), ids=lambda width: f"{width}px")

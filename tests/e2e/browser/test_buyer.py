@@ -1,11 +1,9 @@
 """A buyer: an article's "From the shop" promotion, the guide's page, the demo checkout, the thank-you page,
 the stamped PDF (opened and read), then a sign-in by e-mailed code and the library."""
 
-import io
 import re
 
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from tests.e2e.browser.people import article_with_promotion, sign_in_by_code
 
@@ -38,8 +36,7 @@ def test_buyer(live_site, open_journey):
 
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("download", re.I)).first.click()
-    pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
-    text = " ".join(p.extract_text() for p in pdf.pages)
+    text = journey.read_pdf("guide", download.value.path().read_bytes())
     assert BUYER in text, text[:500]
 
     sign_in_by_code(journey, BUYER)
