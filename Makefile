@@ -8,7 +8,7 @@ PORT ?= 8000
 WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT WAGTAILADMIN_BASE_URL
 
-.PHONY: run test e2e reliability install install-dev lint format lock clean
+.PHONY: run test e2e reliability standards install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
@@ -21,7 +21,7 @@ run: install .env
 # One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 test: install-dev
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e --ignore=tests/reliability $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e --ignore=tests/reliability --ignore=tests/standards $(PYTEST_ARGS)
 
 # Outside-in: gunicorn on a free port (and Chromium where a person clicks), as people meet the site.
 # bin/install-browser-tools installs Debian's Chromium (apt, only if missing) and axe-core (npm ci).
@@ -36,6 +36,13 @@ e2e: install-dev
 RELIABILITY_SCALE ?= full
 reliability: install-dev
 	RELIABILITY_SCALE=$(RELIABILITY_SCALE) $(VENV)/bin/pytest -p no:xdist tests/reliability $(PYTEST_ARGS)
+
+# Third-party validators against gunicorn serving the demo (tests/standards/): the Nu HTML Checker (npm's vnu-jar,
+# on Debian's Java), feedparser, openapi-spec-validator, the oEmbed rules and a schema.org check of the JSON-LD.
+# One process: the demo is loaded and served once. bin/install-standards-tools installs Java (apt) and vnu-jar (npm).
+standards: install-dev
+	bin/install-standards-tools
+	env -u DATABASE_URL $(VENV)/bin/pytest -n 0 tests/standards $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

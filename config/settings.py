@@ -25,6 +25,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The APIs answer a failed CSRF check in their own JSON shapes (allauth's on /_allauth/); other pages get Django's page.
+CSRF_FAILURE_VIEW = "config.api.errors.csrf_failure"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [

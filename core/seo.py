@@ -57,15 +57,43 @@ def oembed_card(
     return {"type": "rich", "title": title, "html": html, "width": width, "height": height}
 
 
+# A thumbnail smaller than this on either side shows nothing recognisable: below it none is offered at all.
+MIN_THUMBNAIL = 16
+
+
+def thumbnail_box(*, width: int, height: int, maxwidth: int | None, maxheight: int | None, keep_ratio: bool):
+    """(width, height) of the largest thumbnail within our size and the consumer's maxwidth/maxheight, or None.
+
+    With `keep_ratio` the box keeps width:height (a cropped 16:9 picture); otherwise each side is capped on its
+    own and the rendition fits the picture inside (a book cover keeps its shape). Never larger than asked for,
+    as oEmbed requires; None when that leaves less than MIN_THUMBNAIL pixels on a side.
+    """
+    box_w, box_h = min(width, maxwidth or width), min(height, maxheight or height)
+    if keep_ratio:
+        scale = min(box_w / width, box_h / height)
+        box_w, box_h = int(width * scale), int(height * scale)
+    if box_w < MIN_THUMBNAIL or box_h < MIN_THUMBNAIL:
+        return None
+    return box_w, box_h
+
+
 def oembed_thumbnail(request, image, *, maxwidth: int | None, maxheight: int | None) -> dict:
-    """A 16:9 thumbnail no larger than the consumer's maxwidth/maxheight."""
-    width, height = 640, 360
-    if maxwidth and maxwidth < width:
-        width, height = maxwidth, maxwidth * 9 // 16
-    if maxheight and maxheight < height:
-        width, height = maxheight * 16 // 9, maxheight
-    width, height = max(width, 16), max(height, 9)
-    return thumbnail_fields(request, image, f"fill-{width}x{height}|format-jpeg")
+    """A 16:9 thumbnail (640x360 at most) within the consumer's maxwidth and maxheight; {} when none fits."""
+    box = thumbnail_box(width=640, height=360, maxwidth=maxwidth, maxheight=maxheight, keep_ratio=True)
+    if box is None:
+        return {}
+    return thumbnail_fields(request, image, f"fill-{box[0]}x{box[1]}|format-jpeg")
+
+
+def oembed_cover(request, image, *, maxwidth: int | None, maxheight: int | None) -> dict:
+    """A cover in its own shape (300x400 at most) within maxwidth and maxheight; {} when none fits."""
+    box = thumbnail_box(width=300, height=400, maxwidth=maxwidth, maxheight=maxheight, keep_ratio=False)
+    if box is None:
+        return {}
+    fields = thumbnail_fields(request, image, f"max-{box[0]}x{box[1]}")
+    if fields["thumbnail_width"] < MIN_THUMBNAIL or fields["thumbnail_height"] < MIN_THUMBNAIL:
+        return {}
+    return fields
 
 
 def thumbnail_fields(request, image, spec: str) -> dict:
@@ -76,6 +104,33 @@ def thumbnail_fields(request, image, spec: str) -> dict:
         "thumbnail_width": rendition.width,
         "thumbnail_height": rendition.height,
     }
+
+
+def iso_duration(*, minutes: int) -> str:
+    """An ISO 8601 duration for schema.org (timeRequired, courseWorkload): 90 minutes is "PT1H30M"."""
+    hours, minutes = divmod(max(int(minutes), 0), 60)
+    if hours and minutes:
+        return f"PT{hours}H{minutes}M"
+    return f"PT{hours}H" if hours else f"PT{minutes}M"
+
+
+def nested(node: dict) -> dict:
+    """A top-level schema.org object for use inside another: the outer object carries the @context."""
+    return {key: value for key, value in node.items() if key != "@context"}
+
+
+def offer(request, *, price: str, currency: str, available: bool, url: str, category: str = "") -> dict:
+    """A schema.org Offer with what every consumer needs: price, priceCurrency, availability and an absolute url."""
+    data = {
+        "@type": "Offer",
+        "price": price,
+        "priceCurrency": currency.upper(),
+        "availability": f"{SCHEMA}/InStock" if available else f"{SCHEMA}/Discontinued",
+        "url": absolute(request, url),
+    }
+    if category:
+        data["category"] = category
+    return data
 
 
 def json_ld(obj) -> str:

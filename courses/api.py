@@ -12,7 +12,7 @@ from ninja import Field, Path, Router, Schema
 
 from config.api import security
 from config.api.errors import ApiError, responses
-from core import privacy
+from core import privacy, seo
 from courses import access, dashboard, enrolment, outline, progress
 from courses.api_fields import product_summary
 from courses.models import CoursePage, LessonPage
@@ -155,7 +155,7 @@ class EnrolOut(Schema):
 def _lesson_ref(lesson, request) -> dict | None:
     if lesson is None:
         return None
-    return {"id": lesson.pk, "title": lesson.title, "url": lesson.get_url(request)}
+    return {"id": lesson.pk, "title": lesson.title, "url": _absolute_page_url(lesson, request)}
 
 
 def _access_out(answer: access.Access, request) -> dict:
@@ -189,10 +189,15 @@ def _course_ref(course, request) -> dict:
         "id": course.pk,
         "title": course.title,
         "summary": course.summary,
-        "url": course.get_url(request),
+        "url": _absolute_page_url(course, request),
         "free": course.is_free,
         "product": product_summary(course.product, request),
     }
+
+
+def _absolute_page_url(page, request) -> str | None:
+    url = page.get_url(request)
+    return seo.absolute(request, url) if url else None
 
 
 router = Router(tags=["learning"])
@@ -204,8 +209,8 @@ def _lesson_out(item, request) -> dict:
         "id": lesson.pk,
         "title": lesson.title,
         "summary": lesson.summary,
-        "url": lesson.get_url(request),
-        "api_url": f"/api/v2/pages/{lesson.pk}/",
+        "url": _absolute_page_url(lesson, request),
+        "api_url": seo.absolute(request, f"/api/v2/pages/{lesson.pk}/"),
         "module": lesson.module,
         "duration_minutes": lesson.duration_minutes,
         "required": lesson.required,

@@ -22,6 +22,7 @@ from courses.api_fields import CourseAccessField, LessonAccessField, LessonBodyF
 from courses.blocks import LessonBodyBlock
 from courses.page_forms import LessonPageForm
 from shop.api_fields import ProductField
+from shop.models import DEFAULT_CURRENCY
 
 
 @register_snippet
@@ -146,32 +147,51 @@ class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
         response["Cache-Control"] = "private, no-cache"
         return response
 
+    @property
+    def social_image(self):
+        return self.cover
+
     def structured_data(self, request) -> list[dict]:
+        """A schema.org Course: who teaches it and how it runs sit on its CourseInstance, as schema.org defines."""
+        url = seo.absolute(request, self.get_url(request) or "/")
+        instance = {
+            "@type": "CourseInstance",
+            "courseMode": "online",
+            "courseWorkload": seo.iso_duration(minutes=sum(lesson.duration_minutes for lesson in self.lessons())),
+        }
+        if self.instructor is not None:
+            instance["instructor"] = seo.nested(self.instructor.structured_data(request))
         data = {
-            "@context": "https://schema.org",
+            "@context": seo.SCHEMA,
             "@type": "Course",
             "name": self.title,
             "description": self.summary,
-            "url": self.get_full_url(request),
+            "url": url,
             "isAccessibleForFree": self.is_free,
-            "provider": {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME, "url": self.get_site().root_url},
+            "provider": {
+                "@type": "Organization",
+                "name": settings.WAGTAIL_SITE_NAME,
+                "url": seo.absolute(request, "/"),
+            },
+            "hasCourseInstance": [instance],
         }
-        if self.instructor is not None and hasattr(self.instructor, "structured_data"):
-            data["instructor"] = self.instructor.structured_data(request)
-        elif self.instructor is not None:
-            data["instructor"] = {"@type": "Person", "name": self.instructor.name}
         if self.cover is not None:
-            data["image"] = request.build_absolute_uri(self.cover.get_rendition("fill-1200x630").url)
+            data["image"] = seo.absolute_image_url(request, self.cover, "fill-1200x630")
         product = self.product
         if product is not None:
-            data["offers"] = {
-                "@type": "Offer",
-                "category": "Paid",
-                "price": product.price_major,
-                "priceCurrency": product.currency.upper(),
-            }
+            data["offers"] = seo.offer(
+                request,
+                price=product.price_major,
+                currency=product.currency,
+                available=product.active,
+                url=product.get_buy_url(),
+                category="Paid",
+            )
         else:
-            data["offers"] = {"@type": "Offer", "category": "Free", "price": "0"}
+            # Free, but still an offer with a price and currency: schema.org's Offer needs both to mean "costs 0".
+            data["offers"] = seo.offer(
+                request, price="0", currency=DEFAULT_CURRENCY, available=True, url=url, category="Free"
+            )
         return [data]
 
     def oembed(self, request, *, maxwidth=None, maxheight=None) -> dict:
@@ -269,7 +289,12 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
 
     @property
     def search_summary(self) -> str:
-        return self.summary
+        """The lesson's public words for search, meta descriptions and cards: never its (maybe paid) body."""
+        return self.summary or self.search_description or self.course.summary
+
+    @property
+    def social_image(self):
+        return self.course.cover
 
     # --- Previews: editors see the page as each kind of visitor would. ---
 
@@ -321,18 +346,19 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
 
     def structured_data(self, request) -> list[dict]:
         course = self.course
+        course_url = seo.absolute(request, course.get_url(request) or "/")
         data = {
             "@context": "https://schema.org",
             "@type": "LearningResource",
             "name": self.title,
             "description": self.summary,
-            "url": self.get_full_url(request),
-            "timeRequired": f"PT{self.duration_minutes}M",
+            "url": seo.absolute(request, self.get_url(request) or "/"),
+            "timeRequired": seo.iso_duration(minutes=self.duration_minutes),
             "isAccessibleForFree": self.free_preview or course.is_free,
-            "isPartOf": {"@type": "Course", "name": course.title, "url": course.get_full_url(request)},
+            "isPartOf": {"@type": "Course", "name": course.title, "url": course_url},
         }
-        if course.instructor is not None and hasattr(course.instructor, "structured_data"):
-            data["author"] = course.instructor.structured_data(request)
+        if course.instructor is not None:
+            data["author"] = seo.nested(course.instructor.structured_data(request))
         return [data]
 
     def oembed(self, request, *, maxwidth=None, maxheight=None) -> dict:

@@ -15,6 +15,7 @@ from ninja import Field, Path, Router, Schema
 from config.api import security
 from config.api.errors import ApiError, responses
 from config.api.types import WholeNumber
+from core import seo
 from shop import checkout, downloads, entitlements, library
 from shop.api_fields import product_card
 from shop.models import Order, Product
@@ -155,8 +156,13 @@ def product_out(product, owned_ids: set[int], request) -> dict:
             {"id": item.pk, "slug": item.slug, "name": item.name, "kind": item.kind} for item in product.includes.all()
         ],
         "owned": product.pk in owned_ids,
-        "page_url": library.page_url_for(product),
+        "page_url": absolute_or_empty(request, library.page_url_for(product)),
     }
+
+
+def absolute_or_empty(request, url: str) -> str:
+    """Every URL the API answers is absolute; "" stays "" (no page shows the product)."""
+    return seo.absolute(request, url) if url else ""
 
 
 @router.get(
@@ -255,7 +261,7 @@ def get_library(request):
                 "status": item.status,
                 "reason": item.message,
                 "granted_at": item.granted_at,
-                "page_url": item.page_url,
+                "page_url": absolute_or_empty(request, item.page_url),
                 "files": [
                     {
                         "title": f.title,

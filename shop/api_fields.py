@@ -2,6 +2,8 @@
 
 from rest_framework.fields import Field as DrfField
 
+from core import seo
+
 
 def product_card(product, request=None) -> dict:
     """The public facts of a product, the same for every caller (safe in cacheable responses)."""
@@ -11,8 +13,14 @@ def product_card(product, request=None) -> dict:
         "name": product.name,
         "kind": product.kind,
         "price": {"amount": product.price_amount, "currency": product.currency, "display": product.price_display},
-        "buy_url": product.get_buy_url(),
+        # Absolute: a frontend on another domain links to our buy page as it is (see the README's API changelog).
+        "buy_url": seo.absolute(_django_request(request), product.get_buy_url()),
     }
+
+
+def _django_request(request):
+    """The Django request behind a DRF one (v2 fields get DRF's), for building absolute URLs."""
+    return getattr(request, "_request", request)
 
 
 class ProductField(DrfField):

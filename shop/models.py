@@ -9,6 +9,9 @@ from django.utils import timezone
 from core.storage import private_storage
 from shop.money import format_money, major_text
 
+# New products are priced in this currency; free offers in structured data name it too.
+DEFAULT_CURRENCY = "usd"
+
 
 class Product(models.Model):
     class Kind(models.TextChoices):
@@ -30,7 +33,7 @@ class Product(models.Model):
     )
     currency = models.CharField(
         max_length=3,
-        default="usd",
+        default=DEFAULT_CURRENCY,
         validators=[RegexValidator(r"^[a-z]{3}$", "A lower-case ISO 4217 code such as usd or eur.")],
     )
     active = models.BooleanField(default=True, help_text="Only active products can be bought.")

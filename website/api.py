@@ -15,14 +15,17 @@ from django.utils.cache import patch_vary_headers
 from ninja import Field, Router, Schema
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.fields import Field as DrfField
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api import APIField
+from wagtail.api.utils import get_full_url
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.fields import ImageRenditionField
+from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page
 
@@ -40,6 +43,8 @@ MAX_ID = 2_147_483_647
 INTEGER_PARAMETERS = ("limit", "offset", "child_of", "ancestor_of", "descendant_of", "translation_of", "id")
 # Every header that can carry a caller's credentials; every v2 answer varies on all of them.
 CREDENTIAL_HEADERS = ("Cookie", "Authorization", "X-Session-Token")
+# The standard challenge for a 401: send the session token as a Bearer token (X-Session-Token works too).
+AUTHENTICATE_CHALLENGE = 'Bearer realm="api"'
 
 
 def preview_token(*, page, revision, user) -> str:
@@ -87,19 +92,24 @@ def cache_headers(request, response) -> None:
 
 
 class StrictTokenAuthentication(XSessionTokenAuthentication):
-    """An X-Session-Token that does not resolve is refused (401), not quietly treated as anonymous."""
+    """The session token as X-Session-Token or `Authorization: Bearer`; one that does not resolve is refused (401),
+    not quietly treated as anonymous. Other Authorization schemes (HTTP Basic in front of a staging site) are
+    ignored."""
+
+    def get_session_token(self, request) -> str | None:
+        return security.presented_token(request.headers)
 
     def authenticate(self, request):
         token = self.get_session_token(request)
-        if not token:
+        if token is None:
             return None
-        found = super().authenticate(request) if len(token) <= 200 else None
-        if found is None:
+        found = super().authenticate(request) if token and len(token) <= security.MAX_TOKEN_LENGTH else None
+        if found is None or not found[0].is_active:
             raise drf_exceptions.AuthenticationFailed("The session token is not valid or has expired.")
         return found
 
     def authenticate_header(self, request):
-        return "X-Session-Token"
+        return AUTHENTICATE_CHALLENGE
 
 
 class Guarded:
@@ -143,7 +153,7 @@ class Guarded:
             return _error(400, "bad_request", str(exc))
         if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
             response = _error(401, "not_authenticated", str(exc.detail))
-            response["WWW-Authenticate"] = "X-Session-Token"
+            response["WWW-Authenticate"] = AUTHENTICATE_CHALLENGE
             return response
         if isinstance(exc, drf_exceptions.APIException):
             return _error(exc.status_code, exc.default_code, str(exc.detail))
@@ -233,7 +243,27 @@ RENDITIONS = [
 ]
 
 
+class AbsoluteDownloadUrl(DrfField):
+    """The original image's address, absolute like every other URL in the API (Wagtail's own is a path)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, image):
+        return get_full_url(self.context["request"], image.file.url)
+
+
+class AbsoluteImageSerializer(ImageSerializer):
+    download_url = AbsoluteDownloadUrl()
+
+
 class ImagesEndpoint(Guarded, ImagesAPIViewSet):
+    base_serializer_class = AbsoluteImageSerializer
+
     @classmethod
     def get_body_fields(cls, model):
 

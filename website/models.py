@@ -11,6 +11,7 @@ from datetime import date
 from email.utils import parseaddr
 
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
@@ -403,7 +404,7 @@ class ArticlePageManager(PageManager):
     when Wagtail loads the page it routed to (`Page.specific` asks the default manager)."""
 
     def get_queryset(self):
-        return super().get_queryset().select_related("author__photo", "hero_image")
+        return super().get_queryset().select_related("author__photo", "hero_image", "reviewer")
 
 
 class ArticlePage(WebsitePage):
@@ -437,6 +438,15 @@ class ArticlePage(WebsitePage):
     last_reviewed = models.DateField(
         null=True, blank=True, help_text="When the advice was last checked; shown under the headline."
     )
+    reviewer = models.ForeignKey(
+        AuthorProfile,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_articles",
+        help_text="Someone other than the author who checked the advice (named as its reviewer in search "
+        "results). Leave empty when the author reviewed it.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -450,6 +460,7 @@ class ArticlePage(WebsitePage):
                 FieldPanel("author"),
                 FieldPanel("topics"),
                 FieldRowPanel([FieldPanel("published_date"), FieldPanel("last_reviewed")]),
+                FieldPanel("reviewer"),
             ],
             heading="About this article",
         ),
@@ -476,11 +487,17 @@ class ArticlePage(WebsitePage):
         APIField("body"),
         APIField("published_date"),
         APIField("last_reviewed"),
+        APIField("reviewer"),
         APIField("reading_minutes"),
         APIField("seo", serializer=SeoField()),
         APIField("structured_data", serializer=StructuredDataField()),
     ]
     subpage_types = []
+
+    def clean(self):
+        super().clean()
+        if self.reviewer_id is not None and self.reviewer_id == self.author_id:
+            raise ValidationError({"reviewer": "The author cannot review their own article: name someone else."})
 
     def save(self, *args, **kwargs):
         if self.published_date is None and self.first_published_at:
@@ -591,7 +608,27 @@ class ArticlePage(WebsitePage):
             "name": settings.site_name if settings else self.title,
             "url": seo.absolute(request, "/"),
         }
-        return [article]
+        return [article, self.web_page_data(request, url=url)]
+
+    def web_page_data(self, request, *, url: str) -> dict:
+        """The page the article sits on, with when its advice was last reviewed and by whom.
+
+        A plain WebPage: MedicalWebPage would claim medical review this site does not promise. `reviewedBy`
+        only names someone other than the author (the author checking their own words is not a review).
+        """
+        page = {
+            "@context": seo.SCHEMA,
+            "@type": "WebPage",
+            "@id": url,
+            "url": url,
+            "name": self.seo_title or self.title,
+            "inLanguage": "en-GB",
+        }
+        if self.last_reviewed:
+            page["lastReviewed"] = self.last_reviewed.isoformat()
+        if self.reviewer is not None and self.reviewer_id != self.author_id:
+            page["reviewedBy"] = seo.nested(self.reviewer.structured_data(request))
+        return page
 
     def oembed(self, request, *, maxwidth: int | None, maxheight: int | None) -> dict:
         data = seo.oembed_card(
@@ -735,17 +772,15 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         if self.cover:
             book["image"] = request.build_absolute_uri(self.cover.get_rendition("width-800").url)
         if self.author:
-            book["author"] = self.author.structured_data(request)
+            book["author"] = seo.nested(self.author.structured_data(request))
         if self.product:
-            book["offers"] = {
-                "@type": "Offer",
-                "price": self.product.price_major,
-                "priceCurrency": self.product.currency.upper(),
-                "availability": "https://schema.org/InStock"
-                if self.product.active
-                else "https://schema.org/Discontinued",
-                "url": request.build_absolute_uri(self.product.get_buy_url()),
-            }
+            book["offers"] = seo.offer(
+                request,
+                price=self.product.price_major,
+                currency=self.product.currency,
+                available=self.product.active,
+                url=self.product.get_buy_url(),
+            )
         return [book]
 
     def oembed(self, request, *, maxwidth: int | None, maxheight: int | None) -> dict:
@@ -761,7 +796,7 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
         if self.author:
             data["author_name"] = str(self.author)
         if self.cover:
-            data.update(seo.thumbnail_fields(request, self.cover, "max-300x400"))
+            data.update(seo.oembed_cover(request, self.cover, maxwidth=maxwidth, maxheight=maxheight))
         return data
 
 

@@ -16,9 +16,13 @@ from core.seo import (  # noqa: F401 - the site's modules use them as seo.absolu
     SCHEMA,
     absolute,
     absolute_image_url,
+    iso_duration,
     json_ld,
+    nested,
     oembed_card,
+    oembed_cover,
     oembed_thumbnail,
+    offer,
     request_cache,
     thumbnail_fields,
 )

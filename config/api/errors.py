@@ -2,7 +2,8 @@
 
 import logging
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -64,6 +65,30 @@ def respond(status: int, message: str, *, code: str | None = None, fields=None, 
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+# django-allauth's headless API (/_allauth/) has its own documented error shape, {"status", "errors": [{"code",
+# "message"}]}; answers we give on its paths (rate limits, CSRF) use that shape so its clients read them alike.
+ALLAUTH_PREFIX = "/_allauth/"
+
+
+def allauth_respond(status: int, message: str, *, code: str, headers=None) -> JsonResponse:
+    response = JsonResponse({"status": status, "errors": [{"code": code, "message": message}]}, status=status)
+    response["Cache-Control"] = "private, no-store"
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: JSON for the APIs (allauth's shape on /_allauth/, ours on /api/), Django's page elsewhere."""
+    message = "The CSRF token is missing or wrong: send the csrftoken cookie's value as X-CSRFToken."
+    logger.info("CSRF check failed", extra={"path": request.path_info, "reason": reason})
+    if request.path_info.startswith(ALLAUTH_PREFIX):
+        return allauth_respond(403, message, code="csrf_failed")
+    if request.path_info.startswith("/api/"):
+        return respond(403, message, code="csrf_failed")
+    return django_csrf_failure(request, reason=reason)
 
 
 def _location(loc) -> str:

@@ -153,7 +153,10 @@ class RateLimitMiddleware:
     def __call__(self, request):
         wait = check(request)
         if wait is not None:
-            return errors.respond(429, MESSAGE, headers={"Retry-After": str(wait)})
+            headers = {"Retry-After": str(wait)}
+            if request.path_info.startswith(errors.ALLAUTH_PREFIX):
+                return errors.allauth_respond(429, MESSAGE, code="too_many_requests", headers=headers)
+            return errors.respond(429, MESSAGE, headers=headers)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -20,7 +20,7 @@ lessons, authors, images, documents) is served by the Wagtail API v2 at `/api/v2
 is at `/_allauth/openapi.json`): `POST .../auth/code/request {"email"}` e-mails a one-time code,
 `POST .../auth/code/confirm {"code"}` signs in. Browser clients then use the session cookie and send the
 CSRF token (`X-CSRFToken`) on unsafe methods; app clients keep the `session_token` from the answer and send
-it as `X-Session-Token`. Sign out with `DELETE .../auth/session`.
+it as `X-Session-Token` or as `Authorization: Bearer <token>`. Sign out with `DELETE .../auth/session`.
 
 **Errors** always have one shape: `{"error": {"code": "...", "message": "...", "fields": [{"field", "message"}]}}`.
 Rate-limited requests (sign-in codes, logins, checkout starts, e-mail enrolments) answer 429 with `Retry-After`.

@@ -1,4 +1,9 @@
-"""Who is calling: an app's X-Session-Token (django-allauth headless), else the browser session with CSRF."""
+"""Who is calling: an app's session token (django-allauth headless), else the browser session with CSRF.
+
+Apps send the token as `X-Session-Token: <token>` or, equally, `Authorization: Bearer <token>`. Other
+Authorization schemes are not ours (a staging site behind HTTP Basic sends `Authorization: Basic` on every
+call) and are ignored: such a caller is anonymous unless it also presents a token or a session.
+"""
 
 import logging
 
@@ -6,11 +11,44 @@ from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
-from ninja.security import APIKeyHeader, SessionAuth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 logger = logging.getLogger(__name__)
 
 TOKEN_HEADER = "X-Session-Token"  # noqa: S105 - a header name, not a secret
+MAX_TOKEN_LENGTH = 200
+INVALID_TOKEN = "The session token is not valid or has expired. Sign in again."  # noqa: S105 - a message
+
+
+def bearer_token(headers) -> str | None:
+    """The credentials of an `Authorization: Bearer …` header ("" when empty); None for no header or another scheme."""
+    scheme, _, credentials = headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return credentials.strip()
+
+
+def presented_token(headers) -> str | None:
+    """The session token the caller presents: X-Session-Token first, then a Bearer token; None for neither."""
+    return headers.get(TOKEN_HEADER) or bearer_token(headers)
+
+
+def user_for_token(token: str):
+    """The active user a session token belongs to, or None for a stale, made-up or oversized one."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    found = authenticate_by_x_session_token(token)
+    if found is None or not found[0].is_active:
+        return None
+    return found[0]
+
+
+def _signed_in_by_token(request: HttpRequest, token: str):
+    user = user_for_token(token)
+    if user is None:
+        raise AuthenticationError(401, INVALID_TOKEN)
+    request.user = user
+    return user
 
 
 class AppToken(APIKeyHeader):
@@ -21,14 +59,20 @@ class AppToken(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None):
         if not key:
             return None
-        found = authenticate_by_x_session_token(key[:200]) if len(key) <= 200 else None
-        if found is None:
-            raise AuthenticationError(401, "The session token is not valid or has expired. Sign in again.")
-        user = found[0]
-        if not user.is_active:
-            raise AuthenticationError(401, "This account is not active.")
-        request.user = user
-        return user
+        return _signed_in_by_token(request, key)
+
+
+class BearerToken(HttpBearer):
+    """The same session token as `Authorization: Bearer <token>`; an invalid or empty one is a 401."""
+
+    def __call__(self, request: HttpRequest):
+        token = bearer_token(request.headers)
+        if token is None:
+            return None
+        return self.authenticate(request, token)
+
+    def authenticate(self, request: HttpRequest, token: str):
+        return _signed_in_by_token(request, token)
 
 
 class BrowserSession(SessionAuth):
@@ -51,18 +95,19 @@ class Anonymous:
     """The last resort for endpoints that also answer visitors: the caller is anonymous."""
 
     def __call__(self, request: HttpRequest):
-        if request.headers.get(TOKEN_HEADER):
+        if presented_token(request.headers) is not None:
             return None
         request.user = AnonymousUser()
         return request.user
 
 
 app_token = AppToken()
+bearer = BearerToken()
 browser_session = BrowserSession()
 anonymous = Anonymous()
 
-SIGNED_IN = [app_token, browser_session]
-ANYONE = [app_token, browser_session, anonymous]
+SIGNED_IN = [app_token, bearer, browser_session]
+ANYONE = [app_token, bearer, browser_session, anonymous]
 # Operations that answer visitors too: added to their security list, {} says credentials are optional.
 OPTIONAL = {"security": [{}]}
 

@@ -74,7 +74,7 @@ def test_pages_without_their_own_oembed_answer_a_link(client, site_tree):
         ({"maxwidth": "-5"}, 400),
         ({"maxheight": "1.5"}, 400),
         ({"maxwidth": "²"}, 400),
-        ({"format": "xml"}, 501),
+        ({"format": "yaml"}, 501),
         ({"url": "https://elsewhere.example/articles/hip-flexor-stretches/"}, 404),
         ({"url": "http://testserver/articles/no-such-article/"}, 404),
         ({"url": "http://testserver/search/"}, 404),

@@ -58,7 +58,9 @@ def page_meta(context) -> dict:
             "alt": alt or image.default_alt_text or "",
         }
     if page is not None and getattr(page, "pk", None) and request is not None:
-        meta["oembed"] = seo.absolute(request, "/oembed?" + urlencode({"url": meta["canonical"], "format": "json"}))
+        for kind in ("json", "xml"):
+            query = urlencode({"url": meta["canonical"], "format": kind})
+            meta[f"oembed_{kind}"] = seo.absolute(request, f"/oembed?{query}")
     return meta
 
 
