@@ -8,7 +8,7 @@ PORT ?= 8000
 WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT WAGTAILADMIN_BASE_URL
 
-.PHONY: run test e2e install install-dev lint format lock clean
+.PHONY: run test e2e install install-dev lint format lock clean backup restore
 
 run: install .env
 	$(PY) manage.py migrate --noinput
@@ -29,6 +29,17 @@ test: install-dev
 e2e: install-dev
 	bin/install-browser-tools
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/e2e $(PYTEST_ARGS)
+
+# An encrypted backup (database, media, private files) with BACKUP_KEY, into BACKUP_DIR (else var/backups);
+# restore one into an empty install. On PostgreSQL, bin/install-pg-client installs pg_dump when missing.
+backup: install
+	bin/install-pg-client
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=path/to/backcare-….backup" >&2; exit 2; }
+	bin/install-pg-client
+	$(PY) manage.py restore "$(FILE)"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
