@@ -8,7 +8,7 @@ PORT ?= 8000
 WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT WAGTAILADMIN_BASE_URL
 
-.PHONY: run test e2e reliability standards install install-dev lint format lock clean
+.PHONY: run test e2e reliability standards backup restore install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
@@ -43,6 +43,17 @@ reliability: install-dev
 standards: install-dev
 	bin/install-standards-tools
 	env -u DATABASE_URL $(VENV)/bin/pytest -n 0 tests/standards $(PYTEST_ARGS)
+
+# An encrypted backup (database, media, private files) with BACKUP_KEY, into BACKUP_DIR (else var/backups);
+# restore one into an empty install. On PostgreSQL, bin/install-pg-client installs pg_dump when missing.
+backup: install
+	bin/install-pg-client
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=path/to/backcare-….backup" >&2; exit 2; }
+	bin/install-pg-client
+	$(PY) manage.py restore "$(FILE)"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

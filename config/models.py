@@ -54,3 +54,20 @@ class CacheEntry(models.Model):
 
     def __str__(self):
         return self.cache_key
+
+
+class HealthAlert(models.Model):
+    """The one row that remembers what the admins were last told about the site's health.
+
+    `check_health` compares the current problems with it, so a problem that keeps failing e-mails once when it
+    has lasted long enough, and once more when it is over (config.health).
+    """
+
+    failing_since = models.DateTimeField(null=True, blank=True, help_text="When the current problems were first seen.")
+    alerted_at = models.DateTimeField(null=True, blank=True, help_text="When the admins were told (None: not yet).")
+    problems = models.JSONField(default=list, blank=True)
+    episodes = models.PositiveIntegerField(default=0, help_text="How many alerts were sent so far.")
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return "failing" if self.failing_since else "healthy"

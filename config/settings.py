@@ -380,3 +380,29 @@ API_RATE_LIMITS = {
     "login": env.str("API_RATE_LOGIN", default="10/m"),
     "checkout": env.str("API_RATE_CHECKOUT", default="10/m"),
 }
+
+# --- Knowing when something stopped (config.health: /healthz and the admins' alert) ---
+# The scheduler beats every minute and queues a heartbeat task that only a working task worker runs.
+SCHEDULED_COMMANDS.insert(0, ("heartbeat", [], 60))
+# /healthz answers 503 past these limits (0 switches a check off). A heartbeat never seen counts only once
+# the install (its first migration) is older than the limit, so a fresh install has time to start its processes.
+HEALTHZ_HEARTBEAT_MAX_AGE = env.int("HEALTHZ_HEARTBEAT_MAX_AGE", default=600)
+HEALTHZ_OUTBOX_MAX_AGE = env.int("HEALTHZ_OUTBOX_MAX_AGE", default=900)
+# Unresolved failures allowed (failed webhooks, payments to refund, tasks failed in the window); -1 switches it off.
+HEALTHZ_MAX_FAILURES = env.int("HEALTHZ_MAX_FAILURES", default=0)
+HEALTHZ_FAILED_TASK_WINDOW = env.int("HEALTHZ_FAILED_TASK_WINDOW", default=24 * 3600)
+# Who hears about it: ADMINS (comma-separated addresses), else every active superuser with an address. One
+# e-mail once problems have lasted HEALTH_ALERT_AFTER seconds, one when they are over.
+ADMINS = env.list("ADMINS", default=[])
+HEALTH_ALERT_AFTER = env.int("HEALTH_ALERT_AFTER", default=600)
+SCHEDULED_COMMANDS.append(("check_health", [], 60))
+
+# --- Backups (core.backups; `make backup`, `make restore FILE=...`) ---
+# BACKUP_KEY: 32 random bytes in URL-safe base64 (`manage.py backup --new-key` prints one). Keep a copy away
+# from the backups: without it they cannot be read. With BACKUP_KEY and BACKUP_DIR both set, the scheduler
+# takes a backup once a day into BACKUP_DIR and keeps the newest BACKUP_KEEP.
+BACKUP_KEY = env.str("BACKUP_KEY", default="")
+BACKUP_DIR = env.str("BACKUP_DIR", default="")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+if BACKUP_KEY and BACKUP_DIR:
+    SCHEDULED_COMMANDS.append(("backup", ["--scheduled"], 3600))

@@ -4,11 +4,13 @@ import logging
 import posixpath
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from config import health
 
 logger = logging.getLogger(__name__)
 
@@ -21,15 +23,19 @@ PUBLIC_MEDIA_FOLDERS = frozenset({"images", "original_images", "avatar_images"})
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers a query, 503 when it does not (for load balancers and uptime checks)."""
+    """The site's health as JSON (config.health): 200 when everything is within its limits, 503 when not.
+
+    `?scope=database` looks only at the database, for a load balancer deciding whether this instance can serve.
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        if request.GET.get("scope") == "database":
+            health.database_answers()
+            return JsonResponse({"status": "ok", "database": "ok"})
+        report = health.check()
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    return JsonResponse(report.checks, status=200 if report.healthy else 503)
 
 
 def media(request, path):

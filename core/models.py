@@ -170,3 +170,19 @@ class DeletionLog(models.Model):
 
     def __str__(self):
         return f"{self.email_hash[:12]}… deleted {self.deleted_at:%Y-%m-%d}"
+
+
+# --- Heartbeats -----------------------------------------------------------------------------------------
+
+
+class Heartbeat(models.Model):
+    """When a kind of background process (the scheduler, the task worker) last proved it was working.
+
+    One row per kind, overwritten each time (core.heartbeats writes it, /healthz reads it).
+    """
+
+    kind = models.CharField(max_length=40, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.kind} seen {self.seen_at:%Y-%m-%d %H:%M:%S}"
