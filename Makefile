@@ -8,7 +8,7 @@ PORT ?= 8000
 WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT WAGTAILADMIN_BASE_URL
 
-.PHONY: run test e2e reliability install install-dev lint format lock clean
+.PHONY: run test e2e reliability bench install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
@@ -36,6 +36,12 @@ e2e: install-dev
 RELIABILITY_SCALE ?= full
 reliability: install-dev
 	RELIABILITY_SCALE=$(RELIABILITY_SCALE) $(VENV)/bin/pytest -p no:xdist tests/reliability $(PYTEST_ARGS)
+
+# Throughput against a bare Django view under the same gunicorn settings (bench/run.py): a table, artifacts/bench.json
+# and issue 13's targets met or not. BENCH_SECONDS=3 for a quick run. bin/install-bench-tools installs Debian's wrk.
+bench: install
+	bin/install-bench-tools
+	$(PY) -m bench.run
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
