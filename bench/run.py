@@ -99,7 +99,7 @@ class Server:
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the server
         run_env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port)}
         self.process = subprocess.Popen(  # nosec B603
-            [GUNICORN, app, "--config", str(ROOT / "config" / "gunicorn.conf.py")],
+            [GUNICORN, app, "--config", str(ROOT / "config" / "gunicorn.conf.py"), "--no-control-socket"],
             cwd=ROOT,
             env=run_env,
             stdout=self.log,
