@@ -8,7 +8,7 @@ PORT ?= 8000
 WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT WAGTAILADMIN_BASE_URL
 
-.PHONY: run test e2e reliability standards backup restore install install-dev lint format lock clean
+.PHONY: run test e2e reliability standards bench backup restore install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
@@ -54,6 +54,12 @@ restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=path/to/backcare-….backup" >&2; exit 2; }
 	bin/install-pg-client
 	$(PY) manage.py restore "$(FILE)"
+
+# Throughput against a bare Django view under the same gunicorn settings (bench/run.py): a table, artifacts/bench.json
+# and issue 13's targets met or not. BENCH_SECONDS=3 for a quick run. bin/install-bench-tools installs Debian's wrk.
+bench: install
+	bin/install-bench-tools
+	$(PY) -m bench.run
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

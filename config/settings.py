@@ -115,6 +115,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One cache for every worker of an install: Django's database cache (its table is made by `migrate`).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 
+# --- Page cache (core/pagecache.py) ---
+# Credential-free GET/HEAD answers that are the same for every reader, kept in the shared cache above and served
+# before the rest of MIDDLEWARE; purged by editors' changes. PAGE_CACHE=0 renders every request (benchmarks).
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_ALIAS = "default"
+# How long an entry lives in the app's cache without a purge, and what a CDN may keep (it cannot be purged).
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
+PAGE_CACHE_SHARED_MAX_AGE = min(env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60), 60)
+PAGE_CACHE_BROTLI_QUALITY = 9
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Django's default of 300 rows would cull pages (three copies each) long before a site this size is cached.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+MIDDLEWARE.insert(0, "core.pagecache.PageCacheMiddleware")
+# Wagtail writes every rendition it looks up back to its cache: on the shared database cache that was a write
+# transaction per picture per request. No rendition cache: pages fetch renditions from the database in bulk
+# (one query per picture, none where prefetched), always right for every worker after an image changes.
+CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -141,7 +159,7 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.static_files.StaticFilesStorage"},
 }
 # Embedded mode (`make run`): Django serves uploaded media itself. Behind a real web server, off.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)

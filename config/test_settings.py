@@ -34,3 +34,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 WAGTAILSEARCH_BACKENDS = {"default": {**WAGTAILSEARCH_BACKENDS["default"], "AUTO_UPDATE": False}}  # noqa: F405
 # A line for each task started and finished is noise here; warnings and failures still show.
 LOGGING["loggers"]["django.tasks"] = {"handlers": ["console"], "level": "WARNING", "propagate": False}  # noqa: F405
+# The page cache would carry pages from one test into the next through the process-wide local-memory cache:
+# tests of the cache switch it on (tests/core/test_pagecache.py); gunicorn in the outside-in tests has it on.
+PAGE_CACHE_ENABLED = False

@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import email_changed
 
-        from core import accounts
+        from core import accounts, purges
 
         email_changed.connect(accounts.on_email_changed, dispatch_uid="core.accounts.on_email_changed")
+        purges.connect()

@@ -8,4 +8,12 @@ class ShopConfig(AppConfig):
     verbose_name = "Shop"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from shop import checks  # noqa: F401 - registers the deploy checks
+        from shop.models import Product
+        from shop.prices import purge_pages_showing
+
+        # Guide and course pages, the home page's offers and the catalogue show prices: a product change purges.
+        post_save.connect(purge_pages_showing, sender=Product, dispatch_uid="shop.prices.saved")
+        post_delete.connect(purge_pages_showing, sender=Product, dispatch_uid="shop.prices.deleted")
