@@ -108,7 +108,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def start_live_site(live_db, tmp_path):
+def shared_cache(live_db, settings):
+    """This process uses the cache its servers use (the database cache in the shared database), as every worker
+    of an install does: a purge after an edit made here reaches the servers' page cache, a rate-limit counter
+    is the same counter."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"},
+    }
+    settings.PAGE_CACHE_ENABLED = True
+
+
+@pytest.fixture
+def start_live_site(live_db, shared_cache, tmp_path):
     """Start gunicorn with extra environment variables; every server started is stopped by its pid."""
     started: list[LiveSite] = []
 

@@ -1,8 +1,6 @@
 """The page cache over gunicorn: what an editor changes shows on the next anonymous request, and no cached
-answer carries a cookie, a CSRF token or a person's session."""
-
-import pytest
-from django.conf import settings as django_settings
+answer carries a cookie, a CSRF token or a person's session. (This process purges through the cache the
+server reads: `shared_cache` in conftest.)"""
 
 from tests.website import conftest as website_fixtures
 
@@ -10,19 +8,9 @@ ARTICLE = "/articles/hip-flexor-stretches/"
 site_tree = website_fixtures.site_tree  # the small site these tests read
 
 
-@pytest.fixture
-def shared_cache(live_site, settings):
-    """This process purges through the same database cache the server reads (its file database)."""
-    settings.CACHES = {
-        **django_settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"},
-    }
-    return live_site
-
-
-def test_publish_unpublish_and_a_snippet_change_show_on_the_next_anonymous_request(shared_cache, request):
+def test_publish_unpublish_and_a_snippet_change_show_on_the_next_anonymous_request(live_site, request):
     tree = request.getfixturevalue("site_tree")
-    site = shared_cache
+    site = live_site
     assert site.get(ARTICLE).headers["X-Page-Cache"] == "miss"
     assert site.get(ARTICLE).headers["X-Page-Cache"] == "hit"
 
@@ -38,9 +26,9 @@ def test_publish_unpublish_and_a_snippet_change_show_on_the_next_anonymous_reque
     assert site.get(ARTICLE).status_code == 404
 
 
-def test_cached_answers_carry_no_cookie_or_token_and_answer_304(shared_cache, request):
+def test_cached_answers_carry_no_cookie_or_token_and_answer_304(live_site, request):
     request.getfixturevalue("site_tree")
-    site = shared_cache
+    site = live_site
     site.get(ARTICLE)
     cached = site.get(ARTICLE + "?utm_source=mail&gclid=1", headers={"Accept-Encoding": "br"})
 
