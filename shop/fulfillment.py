@@ -156,6 +156,11 @@ def _claim(event: stripe_gateway.Event | None) -> bool:
     return True
 
 
+def _already_applied(event: stripe_gateway.Event | None) -> bool:
+    done = (StripeEvent.Status.PROCESSED, StripeEvent.Status.IGNORED)
+    return event is not None and StripeEvent.objects.filter(event_id=event.id, status__in=done).exists()
+
+
 def _ignore(event: stripe_gateway.Event | None) -> None:
     if event is not None:
         StripeEvent.objects.filter(event_id=event.id).update(status=StripeEvent.Status.IGNORED)
@@ -359,6 +364,10 @@ def close_checkout(*, session: stripe_gateway.CheckoutSession, event: stripe_gat
 def sync_charge(*, charge_id: str, event: stripe_gateway.Event | None = None, actor: Actor | None = None) -> Outcome:
     """Bring access in line with the charge as Stripe reports it now (refunds, disputes), whatever came first."""
     _warn_if_in_transaction()
+    if _already_applied(event):
+        # A redelivery costs no call to Stripe (its rate limit is shared with checkout); the claim below
+        # still decides when two deliveries race past this check.
+        return Outcome("duplicate")
     try:
         state = stripe_gateway.get_gateway().retrieve_charge_state(charge_id=charge_id)
     except stripe_gateway.NotFoundError:
