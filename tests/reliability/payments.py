@@ -150,6 +150,12 @@ def latest_dispute_status(fake, charge_id: str) -> str:
     return max(disputes, key=lambda d: (d["created"], d["id"]))["status"] if disputes else ""
 
 
+def stripe_base(fake) -> str:
+    """The fake Stripe's address, for a process started outside `start_live_site`."""
+    host, port = fake.server.server_address[:2]
+    return f"http://{host}:{port}"
+
+
 def process_env(live_db: str, fake_url: str, **extra: str) -> dict[str, str]:
     """The environment of a server-side process (a management command) on the test's database and Stripe."""
     env = {k: v for k, v in os.environ.items() if k not in TEST_PROCESS_ONLY}

@@ -25,6 +25,7 @@ from tests.reliability.payments import (
     outcome,
     process_env,
     start_order,
+    stripe_base,
 )
 from tests.shop.factories import ProductFactory
 
@@ -105,7 +106,7 @@ def test_the_outbox_worker_killed_mid_send_loses_none_and_doubles_at_most_one(
     # Receipts wait in the outbox for the worker, as in production (the e2e settings send them at once).
     crash_env = {"DJANGO_SETTINGS_MODULE": CRASH_SETTINGS, "RELIABILITY_CRASH_ARM": str(arm), "RELIABILITY_TASKS": "db"}
     site = start_live_site(workers=2, **crash_env)
-    worker_env = process_env(live_db, str(fake_stripe_url(fake_stripe)), **crash_env)
+    worker_env = process_env(live_db, stripe_base(fake_stripe), **crash_env)
     product = ProductFactory(name="Stretching guide", price_amount=1900, currency="usd")
     per_batch = rounds(full=4, ci=2)
     report = []
@@ -139,8 +140,3 @@ def test_the_outbox_worker_killed_mid_send_loses_none_and_doubles_at_most_one(
         ok=killed == 2 and lost == 0 and unsent == 0 and duplicates <= 1 and len(report) == 2,
     )
     assert not broken_ledger()
-
-
-def fake_stripe_url(fake) -> str:
-    host, port = fake.server.server_address[:2]
-    return f"http://{host}:{port}"
