@@ -54,7 +54,7 @@ def test_a_worker_killed_at_each_step_of_fulfilment_loses_and_doubles_nothing(
     arm = tmp_path / "crash-armed"
     site = start_live_site(workers=2, DJANGO_SETTINGS_MODULE=CRASH_SETTINGS, RELIABILITY_CRASH_ARM=str(arm))
     product = ProductFactory(name="Stretching guide", price_amount=1900, currency="usd")
-    per_step = rounds(full=3, ci=1)
+    per_step = rounds(full=2, ci=1)
     crashed, problems, results = 0, [], []
     for step in FULFILMENT_STEPS:
         for number in range(per_step):
