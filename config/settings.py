@@ -338,6 +338,9 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_TAX = env.bool("STRIPE_TAX", default=False)
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# Seconds each call to Stripe may take. With the retries above the worst case (3 x 8 s plus the SDK's short
+# pauses) stays under gunicorn's 30 s worker timeout, so a slow Stripe gets our error page, not a dropped line.
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=8.0)
 # Our buy page records the immediate-delivery consent and Stripe's page states the waiver (custom_text).
 # STRIPE_TERMS_CONSENT=1 also makes Stripe ask for the terms of sale; only switch it on once the terms URL
 # is set in Stripe's public details, or Stripe refuses to open checkout. Stripe Tax when STRIPE_TAX=1.

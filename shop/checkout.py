@@ -178,15 +178,7 @@ def start(
         ),
         tax_code=_tax_code(product),
     )
-    try:
-        session = gateway.create_checkout_session(request=request)
-    except stripe_gateway.GatewayError as error:
-        # Stripe replays this key's error for a day, so the next try must use a new attempt.
-        Order.objects.filter(pk=order.pk, checkout_attempt=order.checkout_attempt).update(
-            checkout_attempt=F("checkout_attempt") + 1
-        )
-        logger.warning("Checkout could not start", extra={"order_id": order.pk, "error": str(error)})
-        raise CheckoutFailedError from error
+    session = _create_session(gateway, order=order, request=request)
     with transaction.atomic():
         # Every session the order opens is kept: fulfilment accepts a payment only through one of these.
         CheckoutSession.objects.get_or_create(
@@ -199,6 +191,25 @@ def start(
         )
     logger.info("Checkout session ready", extra={"order_id": order.pk, "session_id": session.id})
     return CheckoutStart(order_id=order.pk, redirect_url=session.url)
+
+
+def _create_session(
+    gateway, *, order: Order, request: stripe_gateway.CheckoutRequest
+) -> stripe_gateway.CheckoutSession:
+    try:
+        return gateway.create_checkout_session(request=request)
+    except stripe_gateway.GatewayUnreachableError as error:
+        # No answer: Stripe may have made the session without our hearing it. The next try sends the same key,
+        # so Stripe hands that session back instead of opening a second payable one for this order.
+        logger.warning("Checkout could not start", extra={"order_id": order.pk, "error": str(error)})
+        raise CheckoutFailedError from error
+    except stripe_gateway.GatewayError as error:
+        # Stripe replays this key's error for a day, so the next try must use a new attempt.
+        Order.objects.filter(pk=order.pk, checkout_attempt=order.checkout_attempt).update(
+            checkout_attempt=F("checkout_attempt") + 1
+        )
+        logger.warning("Checkout could not start", extra={"order_id": order.pk, "error": str(error)})
+        raise CheckoutFailedError from error
 
 
 def _close_session(gateway, *, order: Order) -> CheckoutStart | None:

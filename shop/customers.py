@@ -261,6 +261,12 @@ def _refund_at_stripe(*, admin_user, order: Order, amount: int | None, reason: s
         refund_id = fulfillment.refund_order(order_id=order.pk, amount=amount, admin_user=admin_user)
     except fulfillment.RefundError as error:
         raise CustomerActionError(str(error)) from error
+    except stripe_gateway.GatewayUnreachableError as error:
+        logger.warning("Refund not confirmed by Stripe", extra={"order_id": order.pk, "error": str(error)})
+        raise CustomerActionError(
+            f"Stripe did not confirm the refund ({error}), so it may or may not have been made. If it was, the "
+            "order shows it within a few minutes. Trying again is safe: the same refund is never made twice."
+        ) from error
     except stripe_gateway.GatewayError as error:
         logger.warning("Refund failed at Stripe", extra={"order_id": order.pk, "error": str(error)})
         raise CustomerActionError(f"Stripe did not refund: {error}. Nothing was refunded; try again later.") from error

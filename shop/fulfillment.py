@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,6 +155,11 @@ def _claim(event: stripe_gateway.Event | None) -> bool:
     row.last_error = ""
     row.save(update_fields=["status", "attempts", "processed_at", "last_error"])
     return True
+
+
+def _already_applied(event: stripe_gateway.Event | None) -> bool:
+    done = (StripeEvent.Status.PROCESSED, StripeEvent.Status.IGNORED)
+    return event is not None and StripeEvent.objects.filter(event_id=event.id, status__in=done).exists()
 
 
 def _ignore(event: stripe_gateway.Event | None) -> None:
@@ -359,6 +365,10 @@ def close_checkout(*, session: stripe_gateway.CheckoutSession, event: stripe_gat
 def sync_charge(*, charge_id: str, event: stripe_gateway.Event | None = None, actor: Actor | None = None) -> Outcome:
     """Bring access in line with the charge as Stripe reports it now (refunds, disputes), whatever came first."""
     _warn_if_in_transaction()
+    if _already_applied(event):
+        # A redelivery costs no call to Stripe (its rate limit is shared with checkout); the claim below
+        # still decides when two deliveries race past this check.
+        return Outcome("duplicate")
     try:
         state = stripe_gateway.get_gateway().retrieve_charge_state(charge_id=charge_id)
     except stripe_gateway.NotFoundError:
@@ -405,10 +415,21 @@ def refund_order(*, order_id: int, amount: int | None, admin_user) -> str:
     if amount is not None and not 0 < amount <= remaining:
         smallest = format_money(1, order.currency)
         raise RefundError(f"The refund must be between {smallest} and {format_money(remaining, order.currency)}.")
-    key = f"refund-order-{order.pk}-{amount if amount is not None else 'full'}-from-{order.amount_refunded}"
-    refund_id = stripe_gateway.get_gateway().refund(
-        payment_intent_id=order.stripe_payment_intent_id, amount=amount, idempotency_key=key
-    )
+    # The same request twice (a double click, a retry after no answer) carries the same key and refunds once.
+    # Stripe replays an error it answered for a day, so after one the next try moves to a new attempt.
+    asked = amount if amount is not None else "full"
+    key = f"refund-order-{order.pk}-{asked}-from-{order.amount_refunded}-attempt-{order.refund_attempt}"
+    try:
+        refund_id = stripe_gateway.get_gateway().refund(
+            payment_intent_id=order.stripe_payment_intent_id, amount=amount, idempotency_key=key
+        )
+    except stripe_gateway.GatewayUnreachableError:
+        raise
+    except stripe_gateway.GatewayError:
+        Order.objects.filter(pk=order.pk, refund_attempt=order.refund_attempt).update(
+            refund_attempt=F("refund_attempt") + 1
+        )
+        raise
     logger.info(
         "Refund requested", extra={"order_id": order.pk, "refund_id": refund_id, "admin_user_id": admin_user.pk}
     )

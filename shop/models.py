@@ -104,6 +104,9 @@ class Order(models.Model):
     amount_refunded = models.PositiveIntegerField(default=0)
     dispute_status = models.CharField(max_length=30, blank=True)
     checkout_attempt = models.PositiveIntegerField(default=0)
+    refund_attempt = models.PositiveIntegerField(
+        default=0, help_text="Moves on when Stripe answers a refund with an error, which it replays for that key."
+    )
     checkout_token = models.CharField(
         max_length=64, unique=True, null=True, blank=True, help_text="One per buy form: a double submit finds it."
     )

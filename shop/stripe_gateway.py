@@ -47,6 +47,15 @@ class GatewayUnavailableError(GatewayError):
     """Stripe could not be reached or failed on its side; trying again later may work."""
 
 
+class GatewayUnreachableError(GatewayUnavailableError):
+    """No answer (refused, dropped, timed out) or turned away before running (429 rate limit).
+
+    Stripe either never ran the request or may have run it without our hearing the answer; either way it kept
+    no error against the idempotency key, so the next try sends the same key: a request that did run is then
+    replayed, not repeated (a second session, a second refund).
+    """
+
+
 class NotFoundError(GatewayError):
     """Stripe has no such object."""
 
@@ -188,12 +197,23 @@ class StripeGateway:
 
     demo = False
 
-    def __init__(self, *, secret_key: str, webhook_secret: str, api_base: str, max_network_retries: int = 2):
+    def __init__(
+        self,
+        *,
+        secret_key: str,
+        webhook_secret: str,
+        api_base: str,
+        max_network_retries: int = 2,
+        timeout: float = 8,
+    ):
         self.webhook_secret = webhook_secret
+        # The SDK waits 80 s by default; a web worker is killed after 30 s (gunicorn), which leaves the buyer
+        # a dropped connection instead of our "nothing was charged" page. `timeout` bounds each try.
         self.client = stripe.StripeClient(
             secret_key,
             base_addresses={"api": api_base, "files": api_base, "connect": api_base},
             max_network_retries=max_network_retries,
+            http_client=stripe.RequestsClient(timeout=timeout),
         )
 
     def _call(self, what: str, function, *args, **kwargs):
@@ -203,8 +223,10 @@ class StripeGateway:
             if getattr(error, "http_status", None) == 404 or getattr(error, "code", "") == "resource_missing":
                 raise NotFoundError(f"{what}: not found") from error
             raise GatewayError(f"{what}: {error.user_message or error}") from error
-        except (stripe.APIConnectionError, stripe.RateLimitError) as error:
-            raise GatewayUnavailableError(f"{what}: Stripe could not be reached") from error
+        except stripe.APIConnectionError as error:
+            raise GatewayUnreachableError(f"{what}: Stripe did not answer") from error
+        except stripe.RateLimitError as error:
+            raise GatewayUnreachableError(f"{what}: Stripe is rate limiting us") from error
         except stripe.StripeError as error:
             status = getattr(error, "http_status", None) or 0
             if status >= 500 or isinstance(error, stripe.APIError):
@@ -372,9 +394,13 @@ def payments_mode() -> str:
 
 
 @cache
-def _stripe_gateway(secret_key: str, webhook_secret: str, api_base: str, retries: int) -> StripeGateway:
+def _stripe_gateway(secret_key: str, webhook_secret: str, api_base: str, retries: int, timeout: float) -> StripeGateway:
     return StripeGateway(
-        secret_key=secret_key, webhook_secret=webhook_secret, api_base=api_base, max_network_retries=retries
+        secret_key=secret_key,
+        webhook_secret=webhook_secret,
+        api_base=api_base,
+        max_network_retries=retries,
+        timeout=timeout,
     )
 
 
@@ -387,6 +413,7 @@ def get_gateway():
             settings.STRIPE_WEBHOOK_SECRET,
             settings.STRIPE_API_BASE,
             settings.STRIPE_MAX_NETWORK_RETRIES,
+            settings.STRIPE_TIMEOUT,
         )
     if mode == "demo":
         from shop.demo_gateway import DemoGateway

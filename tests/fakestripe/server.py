@@ -1,9 +1,11 @@
 """A stateful Stripe-compatible HTTP server on loopback for the tests (sessions, intents, charges, refunds,
 disputes, events, idempotency replay and fault injection), answering with Stripe's published object shapes."""
 
+import contextlib
 import copy
 import itertools
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +71,7 @@ class FakeStripe:
         self._clock = itertools.count()
         self.lock = threading.RLock()
         self.server: ThreadingHTTPServer | None = None
+        self._connections: set = set()
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -83,6 +86,17 @@ class FakeStripe:
             def log_message(self, *args):
                 pass
 
+            def setup(self):
+                super().setup()
+                with fake.lock:
+                    fake._connections.add(self.connection)
+
+            def finish(self):
+                with fake.lock:
+                    fake._connections.discard(self.connection)
+                with contextlib.suppress(OSError):  # the client hung up first (it timed out on a slow answer)
+                    super().finish()
+
             def do_GET(self):
                 self._serve("GET")
 
@@ -93,6 +107,14 @@ class FakeStripe:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
                 url = urlsplit(self.path)
+                transport = fake._transport_fault(method, url.path, self.headers.get("Idempotency-Key", ""))
+                if transport is not None and transport["kind"] == "disconnect":
+                    # Hang up without an answer: the client sees the connection drop mid-request.
+                    self.close_connection = True
+                    return
+                if transport is not None:
+                    # Slow, not broken: the request runs after the pause (a client that gave up never sees it).
+                    time.sleep(transport["seconds"])
                 query = url.query if method == "GET" else body
                 params = parse_form(parse_qsl(query, keep_blank_values=True))
                 status, payload = fake.handle(
@@ -107,10 +129,18 @@ class FakeStripe:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.send_header("Request-Id", f"req_{next(fake._ids)}")
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    # The client gave up waiting (a delay fault): the request ran, nobody hears the answer.
+                    self.close_connection = True
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._handler = Handler
+        return self._serve(port=0)
+
+    def _serve(self, *, port: int) -> str:
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler)
         self.server.daemon_threads = True
         # A short poll so that stop() returns at once instead of after the default half second.
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
@@ -120,21 +150,69 @@ class FakeStripe:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+            self.server = None
+
+    def refuse_connections(self) -> None:
+        """Stop listening, so that connecting is refused (Stripe unreachable); `accept_connections` undoes it."""
+        self._port = self.server.server_address[1]
+        self.stop()
+        with self.lock:
+            # Kept-alive connections would still be answered: cut them too, as a dead Stripe would.
+            for connection in list(self._connections):
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+    def accept_connections(self) -> None:
+        """Listen again on the same port (the clients keep their base address)."""
+        self._serve(port=self._port)
 
     # --- fault injection -------------------------------------------------------------------------
 
     def fail(self, method: str, path_prefix: str, *, status: int = 500, times: int = 1) -> None:
-        """Answer the next `times` matching requests with an error (500: api_error; 400: invalid request)."""
-        self.faults.append({"method": method, "prefix": path_prefix, "status": status, "times": times})
+        """Answer the next `times` matching requests with an error.
+
+        500 and above: api_error (kept against the idempotency key and replayed, as Stripe does); 429:
+        rate_limit_error (turned away before running, so not kept); other statuses: invalid request.
+        """
+        self.faults.append({"kind": "error", "method": method, "prefix": path_prefix, "status": status, "times": times})
+
+    def delay(self, method: str, path_prefix: str, *, seconds: float, times: int = 1) -> None:
+        """Run the next `times` matching requests only after `seconds`: a client with a shorter timeout gives up
+        while the request still happens (a session is created, a refund made), as on a slow Stripe."""
+        self.faults.append(
+            {"kind": "delay", "method": method, "prefix": path_prefix, "seconds": seconds, "times": times}
+        )
+
+    def disconnect(self, method: str, path_prefix: str, *, times: int = 1) -> None:
+        """Hang up on the next `times` matching requests without running them or answering."""
+        self.faults.append({"kind": "disconnect", "method": method, "prefix": path_prefix, "times": times})
+
+    def _take_fault(self, method: str, path: str, kinds: tuple[str, ...]) -> dict | None:
+        with self.lock:
+            for fault in self.faults:
+                matches = fault["method"] == method and path.startswith(fault["prefix"])
+                if fault["kind"] in kinds and fault["times"] > 0 and matches:
+                    fault["times"] -= 1
+                    return fault
+        return None
+
+    def _transport_fault(self, method: str, path: str, idempotency_key: str) -> dict | None:
+        fault = self._take_fault(method, path, ("delay", "disconnect"))
+        if fault is not None and fault["kind"] == "disconnect":
+            # Logged (a delayed request is logged when it runs) so tests see which key each try sent.
+            with self.lock:
+                self.requests.append((method, path, {"fault": "disconnect"}, idempotency_key))
+        return fault
 
     def _fault_for(self, method: str, path: str) -> StripeFaultError | None:
-        for fault in self.faults:
-            if fault["times"] > 0 and fault["method"] == method and path.startswith(fault["prefix"]):
-                fault["times"] -= 1
-                if fault["status"] >= 500:
-                    return StripeFaultError(fault["status"], "api_error", "Something went wrong on Stripe's end.")
-                return StripeFaultError(fault["status"], "invalid_request_error", "Injected request error.")
-        return None
+        fault = self._take_fault(method, path, ("error",))
+        if fault is None:
+            return None
+        if fault["status"] >= 500:
+            return StripeFaultError(fault["status"], "api_error", "Something went wrong on Stripe's end.")
+        if fault["status"] == 429:
+            return StripeFaultError(429, "rate_limit_error", "Too many requests hit the API too quickly.")
+        return StripeFaultError(fault["status"], "invalid_request_error", "Injected request error.")
 
     # --- HTTP ------------------------------------------------------------------------------------
 
@@ -161,8 +239,9 @@ class FakeStripe:
                 status, body = 200, self._route(method, path, params)
             except StripeFaultError as error:
                 status, body = error.status, error.body()
-            if method == "POST" and idempotency_key and status != 400:
-                # Stripe saves the first answer for a key, server errors included, and replays it.
+            if method == "POST" and idempotency_key and status not in (400, 429):
+                # Stripe saves the first answer for a key, server errors included, and replays it; a request
+                # turned away before it ran (rate limited) saves nothing.
                 self._idempotent[idempotency_key] = (fingerprint, status, body)
             return status, body
 
@@ -439,6 +518,15 @@ class FakeStripe:
             dispute = self.disputes[dispute_id]
             dispute["status"] = status
             return self._event("charge.dispute.closed", dispute)
+
+    def open_sessions_for(self, order_id: int) -> list[str]:
+        """The sessions naming this order that a customer could still pay."""
+        with self.lock:
+            return [
+                s["id"]
+                for s in self.sessions.values()
+                if s["status"] == "open" and (s.get("metadata") or {}).get("order_id") == str(order_id)
+            ]
 
     def requests_to(self, method: str, path: str) -> list[tuple[str, str, dict, str]]:
         return [r for r in self.requests if r[0] == method and r[1] == path]

@@ -1,5 +1,6 @@
 """The shop's Wagtail admin: the customer page, access by hand, refunds through Stripe, the failures panel."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -321,6 +322,49 @@ def test_stripe_failing_to_refund_is_shown_and_nothing_recorded(client, staff, f
     assert b"Stripe did not refund" in response.content
     assert RefundRequest.objects.count() == 0
     assert Entitlement.objects.get().status == "active"
+
+
+def _refund_keys(fake) -> list[str]:
+    return [key for _method, _path, _params, key in fake.requests_to("POST", "/v1/refunds")]
+
+
+def test_a_refund_tried_again_after_stripe_failed_uses_a_new_key_and_refunds_once(client, staff, fake_stripe, guide):
+    _staff_user, admin = staff
+    order = _paid_through_stripe(client, fake_stripe, guide)
+    fake_stripe.fail("POST", "/v1/refunds")
+    url = f"/admin/shop/customers/{order.user_id}/orders/{order.pk}/refund/"
+    assert admin.post(url, {"reason": "Asked nicely."}).status_code == 400
+
+    again = admin.post(url, {"reason": "Asked nicely."})
+
+    assert again.status_code == 302
+    # Stripe replays a key's error for a day: the same key would have failed again.
+    assert [key[-10:] for key in _refund_keys(fake_stripe)] == ["-attempt-0", "-attempt-1"]
+    assert [r["amount"] for r in fake_stripe.refunds.values()] == [1900]
+    assert RefundRequest.objects.count() == 1
+
+
+def test_a_refund_stripe_made_without_answering_is_not_made_twice(client, staff, fake_stripe, guide, settings):
+    _staff_user, admin = staff
+    order = _paid_through_stripe(client, fake_stripe, guide)
+    settings.STRIPE_TIMEOUT = 0.5
+    fake_stripe.delay("POST", "/v1/refunds", seconds=1.5)
+    url = f"/admin/shop/customers/{order.user_id}/orders/{order.pk}/refund/"
+
+    unanswered = admin.post(url, {"reason": "Asked nicely."})
+    again = admin.post(url, {"reason": "Asked nicely."})
+
+    assert unanswered.status_code == 400
+    assert b"may or may not have been made" in unanswered.content
+    assert again.status_code == 302
+    deadline = time.monotonic() + 5
+    while len(_refund_keys(fake_stripe)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the slow first request still runs at Stripe after we stopped waiting for it
+    keys = _refund_keys(fake_stripe)
+    assert len(keys) == 2
+    assert len(set(keys)) == 1
+    assert [r["amount"] for r in fake_stripe.refunds.values()] == [1900]
+    assert fake_stripe.charges[fake_stripe.charge_for(order.stripe_session_id)]["amount_refunded"] == 1900
 
 
 # --- failures -------------------------------------------------------------------------------------

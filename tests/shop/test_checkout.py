@@ -191,6 +191,32 @@ def test_stripe_unreachable_shows_nothing_was_charged_and_trying_again_works(
     assert Order.objects.filter(stripe_session_id__isnull=False).count() == 2
 
 
+@pytest.mark.parametrize("fault", ["disconnect", "timeout", "rate-limited"])
+def test_no_answer_from_stripe_then_a_retry_reuses_the_key_and_opens_one_session(
+    client, fake_stripe, guide, settings, fault
+):
+    settings.STRIPE_TIMEOUT = 0.5
+    if fault == "disconnect":
+        fake_stripe.disconnect("POST", "/v1/checkout/sessions")
+    elif fault == "timeout":
+        # Stripe makes the session, but its answer comes after we stopped waiting.
+        fake_stripe.delay("POST", "/v1/checkout/sessions", seconds=1.5)
+    else:
+        fake_stripe.fail("POST", "/v1/checkout/sessions", status=429)
+
+    failed = buy(client, guide, token="no-answer")
+    retried = buy(client, guide, token="no-answer")
+
+    assert failed.status_code == 503
+    assert b"Nothing was charged" in failed.content
+    assert retried.status_code == 303
+    order = Order.objects.get()
+    assert order.checkout_attempt == 0
+    assert [key[-9:] for _params, key in _created(fake_stripe)] in (["attempt-0"], ["attempt-0", "attempt-0"])
+    assert fake_stripe.open_sessions_for(order.pk) == [order.stripe_session_id]
+    assert retried["Location"] == fake_stripe.sessions[order.stripe_session_id]["url"]
+
+
 # --- immediate-delivery consent (the EU withdrawal-right waiver) ------------------------------------
 
 

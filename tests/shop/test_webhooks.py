@@ -164,6 +164,20 @@ def test_partial_refund_with_keep_policy_keeps_access(client, fake_stripe, guide
     assert Entitlement.objects.get().status == "active"
 
 
+def test_a_redelivered_charge_event_asks_stripe_nothing(client, fake_stripe, guide):
+    session_id, event = _paid(client, fake_stripe, guide)
+    deliver(client, event)
+    refund = fake_stripe.refund(fake_stripe.charge_for(session_id), amount=500)
+    deliver(client, refund)
+    asked = len(fake_stripe.requests)
+
+    again = deliver(client, refund)
+
+    assert (again.status_code, again.json()["result"]) == (200, "duplicate")
+    assert len(fake_stripe.requests) == asked
+    assert Order.objects.get().amount_refunded == 500
+
+
 @pytest.mark.parametrize("outcome", ["won", "warning_closed", "lost"])
 def test_dispute_suspends_then_follows_the_outcome(client, fake_stripe, guide, outcome):
     session_id, event = _paid(client, fake_stripe, guide)
