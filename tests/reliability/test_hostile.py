@@ -192,7 +192,8 @@ def test_redirect_parameters_never_leave_the_site(start_live_site, figures):
     PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.PASSWORD, password="open")
     site = start_live_site(workers=2, **UNLIMITED)
     host = urlsplit(site.url).netloc
-    targets = hostile_urls(host)
+    everything = hostile_urls(host)
+    targets = everything[:: rounds(full=1, ci=3)]  # CI: every third address
     seen: list[tuple[str, str, str]] = []  # (where, hostile next, Location)
 
     def record(where: str, target: str, response: requests.Response) -> None:
