@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -371,11 +371,25 @@ class ArticleIndexPage(RoutablePageMixin, WebsitePage):
         base = self.get_full_url(request)
         if not base:
             return urls
+        # A topic or author listing changed when the newest public article it lists was published.
+        articles = self.articles(request).order_by()
+        by_topic = dict(articles.values_list("topic_items__tag").annotate(newest=Max("last_published_at")))
         for topic in self.topics_in_use(request):
-            urls.append({"location": base + self.reverse_subpage("topic", args=[topic.slug])})
-        authors = AuthorProfile.objects.filter(articles__in=self.articles(request).values("pk")).distinct()
-        for author in authors.exclude(slug=None):
-            urls.append({"location": base + self.reverse_subpage("author", args=[author.slug])})
+            urls.append(
+                {
+                    "location": base + self.reverse_subpage("topic", args=[topic.slug]),
+                    "lastmod": by_topic.get(topic.pk),
+                }
+            )
+        by_author = dict(articles.values_list("author").annotate(newest=Max("last_published_at")))
+        authors = AuthorProfile.objects.filter(pk__in=[pk for pk in by_author if pk is not None])
+        for author in authors.exclude(slug=None).order_by("slug"):
+            urls.append(
+                {
+                    "location": base + self.reverse_subpage("author", args=[author.slug]),
+                    "lastmod": by_author[author.pk],
+                }
+            )
         return urls
 
     def structured_data(self, request) -> list[dict]:

@@ -3,6 +3,7 @@
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import html5lib
 
@@ -199,3 +200,14 @@ def test_allauth_paths_answer_in_allauths_own_error_shape(standards_site):
     assert int(limited.headers["Retry-After"]) >= 1
     assert limited.json()["status"] == 429
     assert {"code", "message"} <= set(limited.json()["errors"][0])
+
+
+def test_every_sitemap_url_of_the_demo_has_a_w3c_lastmod(standards_site):
+    answer = standards_site.get("/sitemap.xml")
+
+    urls = re.findall(r"<url>(.*?)</url>", answer.text, flags=re.DOTALL)
+    assert len(urls) > 10
+    for url in urls:
+        lastmod = re.search(r"<lastmod>([^<]+)</lastmod>", url)
+        assert lastmod, url
+        date.fromisoformat(lastmod.group(1))

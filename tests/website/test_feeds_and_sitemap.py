@@ -1,11 +1,13 @@
 """Feeds (RSS and Atom, site-wide, per topic, per author), sitemap.xml and robots.txt."""
 
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from tests.website.conftest import add_article
+from website.models import ArticlePage
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -96,3 +98,25 @@ def test_robots_txt_points_at_the_sitemap(client, site_tree):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+def sitemap_lastmods(client) -> dict[str, str | None]:
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
+    return {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in sitemap.iter(f"{SITEMAP}url")}
+
+
+def test_every_sitemap_url_has_a_lastmod_and_listings_take_their_newest_article(client, site_tree, hidden):
+    newer = add_article(site_tree.index, slug="pelvic-torsion", topics=[site_tree.pelvis], author=site_tree.author)
+    ArticlePage.objects.filter(pk=site_tree.hip.pk).update(last_published_at=datetime(2024, 3, 5, tzinfo=UTC))
+    ArticlePage.objects.filter(pk=newer.pk).update(last_published_at=datetime(2025, 7, 9, tzinfo=UTC))
+    Page.objects.filter(pk=site_tree.index.pk).update(last_published_at=datetime(2023, 1, 2, tzinfo=UTC))
+
+    lastmods = sitemap_lastmods(client)
+
+    assert all(lastmods.values()), lastmods
+    assert lastmods["http://localhost/articles/hip-flexor-stretches/"] == "2024-03-05"
+    assert lastmods["http://localhost/articles/topic/stretching/"] == "2024-03-05"
+    assert lastmods["http://localhost/articles/topic/pelvis/"] == "2025-07-09"
+    assert lastmods["http://localhost/articles/author/stephen-odwyer/"] == "2025-07-09"
+    assert lastmods["http://localhost/articles/"] == "2025-07-09"
+    assert lastmods["http://localhost/"] == "2025-07-09"
