@@ -359,6 +359,13 @@ SHOP_SELLER_VAT_ID = env.str("SHOP_SELLER_VAT_ID", default="")
 SHOP_SELLER_EMAIL = env.str("SHOP_SELLER_EMAIL", default="")
 SHOP_RECEIPT_SERIES = env.str("SHOP_RECEIPT_SERIES", default="BC-R")
 SCHEDULED_COMMANDS.append(("send_outbox", [], 60))
+
+# Publish webhooks (core.publish_webhooks): receivers told, signed, when readers' content changes.
+PUBLISH_WEBHOOK_URLS = env.list("PUBLISH_WEBHOOK_URLS", default=[])
+PUBLISH_WEBHOOK_SECRET = env.str("PUBLISH_WEBHOOK_SECRET", default="")
+PUBLISH_WEBHOOK_TIMEOUT = env.float("PUBLISH_WEBHOOK_TIMEOUT", default=5.0)
+PUBLISH_WEBHOOK_MAX_ATTEMPTS = env.int("PUBLISH_WEBHOOK_MAX_ATTEMPTS", default=10)
+SCHEDULED_COMMANDS.append(("send_webhooks", [], 60))
 SCHEDULED_COMMANDS.append(("reconcile_stripe", ["--since", "3d"], 3600))
 
 # --- Courses ---

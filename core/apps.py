@@ -13,7 +13,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import email_changed
 
-        from core import accounts, purges
+        from core import accounts, publish_webhooks, purges
 
         email_changed.connect(accounts.on_email_changed, dispatch_uid="core.accounts.on_email_changed")
         purges.connect()
+        publish_webhooks.connect()

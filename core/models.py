@@ -186,3 +186,46 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.kind} seen {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- Retried background jobs ------------------------------------------------------------------------------
+
+
+class RetriedJob(models.Model):
+    """A row of background work tried until it succeeds, later each time (core.retries claims and runs it)."""
+
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    failed_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="Set when the last allowed attempt failed: given up."
+    )
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def state(self) -> str:
+        if self.done_at:
+            return "delivered"
+        if self.failed_at:
+            return "failed"
+        return "retrying" if self.attempts else "waiting"
+
+
+class WebhookDelivery(RetriedJob):
+    """One publish notice for one receiver, written in the transaction of the change it reports."""
+
+    url = models.URLField(max_length=500)
+    event = models.CharField(max_length=40)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self):
+        return f"{self.event} → {self.url}"

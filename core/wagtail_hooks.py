@@ -1,8 +1,13 @@
-"""Wagtail hooks of the bottom room: pages that passed their view restrictions are marked for the page cache."""
+"""Wagtail hooks of the bottom room: pages that passed their view restrictions are marked for the page cache; the
+publish webhook deliveries are listed under Settings."""
 
 from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from core import pagecache
+from core.models import WebhookDelivery
 
 
 @hooks.register("before_serve_page", order=100)
@@ -11,3 +16,32 @@ def mark_page_public(page, request, serve_args, serve_kwargs):
     request that reaches this hook without credentials gets what every anonymous reader gets. The page may still
     answer `private` itself (lessons, course pages), which the page cache honours."""
     pagecache.mark_public(request)
+
+
+class SeeOnlyPolicy(ModelPermissionPolicy):
+    """Deliveries are written by the code alone: staff who may view them can list and inspect, never edit."""
+
+    def user_has_permission(self, user, action):
+        return action in {"view", "inspect"} and super().user_has_permission(user, "view")
+
+
+class WebhookDeliveryViewSet(ModelViewSet):
+    """Settings > Webhook deliveries: every publish notice, filterable to the ones that keep failing."""
+
+    model = WebhookDelivery
+    icon = "resubmit"
+    menu_label = "Webhook deliveries"
+    add_to_settings_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["event", "url", "state", "attempts", "next_attempt_at", "last_error", "created_at"]
+    list_filter = ["event", "failed_at", "done_at"]
+    form_fields = ["url"]
+
+
+register_permission_policy(WebhookDelivery, SeeOnlyPolicy(WebhookDelivery))
+
+
+@hooks.register("register_admin_viewset")
+def register_webhook_deliveries():
+    return WebhookDeliveryViewSet("webhook_deliveries")

@@ -12,8 +12,11 @@ class ShopConfig(AppConfig):
 
         from shop import checks  # noqa: F401 - registers the deploy checks
         from shop.models import Product
-        from shop.prices import purge_pages_showing
+        from shop.prices import notify_product_changed, purge_pages_showing
 
         # Guide and course pages, the home page's offers and the catalogue show prices: a product change purges.
         post_save.connect(purge_pages_showing, sender=Product, dispatch_uid="shop.prices.saved")
         post_delete.connect(purge_pages_showing, sender=Product, dispatch_uid="shop.prices.deleted")
+        # Headless frontends rebuild what shows the product when told (publish webhooks).
+        post_save.connect(notify_product_changed, sender=Product, dispatch_uid="shop.products.notify_saved")
+        post_delete.connect(notify_product_changed, sender=Product, dispatch_uid="shop.products.notify_deleted")
