@@ -1,0 +1,115 @@
+"""Publish webhooks from outside: an editor publishes and unpublishes in the admin served by gunicorn, and a receiver
+on a loopback port gets one signed notice per change; a receiver that was down gets it on the retry."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from core import publish_webhooks
+from core.models import WebhookDelivery
+from tests.e2e.conftest import csrf_token
+from tests.shop.factories import UserFactory
+from tests.webhook_receiver import Receiver, free_port
+from tests.website import conftest as website_fixtures
+from tests.website.conftest import add_article
+
+SECRET = "whsec-e2e-secret"
+PASSWORD = "a-long-editor-password"
+site_tree = website_fixtures.site_tree
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver(port=free_port())
+    yield receiver
+    receiver.stop()
+
+
+def editor_in_admin(site):
+    editor = UserFactory(email="editor@example.com", is_staff=True, is_superuser=True)
+    editor.set_password(PASSWORD)
+    editor.save()
+    browser = site.client()
+    site.submit(browser, "/admin/login/", {"username": editor.username, "password": PASSWORD})
+    assert site.get("/admin/", browser).status_code == 200
+    return browser
+
+
+def admin_post(site, browser, path):
+    """Open the admin's confirmation page, then confirm it as the editor's browser would."""
+    page = site.get(path, browser)
+    assert page.status_code == 200, page.status_code
+    return site.post(
+        path, browser, data={"csrfmiddlewaretoken": csrf_token(page.text)}, headers={"Referer": site.url + path}
+    )
+
+
+def test_publishing_in_the_admin_sends_exactly_one_signed_notice(request, start_live_site, receiver):
+    tree = request.getfixturevalue("site_tree")
+    draft = add_article(tree.index, slug="new-advice", publish=False)
+    receiver.start()
+    site = start_live_site(PUBLISH_WEBHOOK_URLS=receiver.url, PUBLISH_WEBHOOK_SECRET=SECRET)
+    browser = editor_in_admin(site)
+
+    answer = admin_post(site, browser, f"/admin/bulk/wagtailcore/page/publish/?id={draft.pk}")
+
+    assert answer.status_code == 302
+    assert site.get("/articles/new-advice/").status_code == 200
+    [notice] = receiver.received
+    assert json.loads(notice.body) == {
+        "event": "page.published",
+        "page_id": draft.pk,
+        "type": "website.ArticlePage",
+        "url_path": "/articles/new-advice/",
+    }
+    assert notice.headers["Backcare-Event"] == "page.published"
+    assert publish_webhooks.verify(secret=SECRET, header=notice.headers["Backcare-Signature"], body=notice.body)
+    assert not publish_webhooks.verify(secret="guessed", header=notice.headers["Backcare-Signature"], body=notice.body)
+    assert WebhookDelivery.objects.get().state == "delivered"
+
+
+def test_a_receiver_that_was_down_gets_the_notice_on_the_retry(request, start_live_site, receiver, settings):
+    tree = request.getfixturevalue("site_tree")
+    site = start_live_site(PUBLISH_WEBHOOK_URLS=receiver.url, PUBLISH_WEBHOOK_SECRET=SECRET)
+    browser = editor_in_admin(site)
+
+    answer = admin_post(site, browser, f"/admin/pages/{tree.hip.pk}/unpublish/")
+
+    assert answer.status_code == 302
+    row = WebhookDelivery.objects.get()
+    assert (row.state, row.attempts) == ("retrying", 1)
+    assert row.next_attempt_at > timezone.now() + timedelta(seconds=20)
+    assert receiver.received == []
+
+    receiver.start()
+    settings.PUBLISH_WEBHOOK_SECRET = SECRET
+    call_command("send_webhooks", stdout=None)  # not yet due: nothing is sent before the backoff has passed
+    assert receiver.received == []
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())  # the backoff has passed
+    call_command("send_webhooks", stdout=None)
+
+    [notice] = receiver.received
+    assert json.loads(notice.body)["event"] == "page.unpublished"
+    assert json.loads(notice.body)["url_path"] == "/articles/hip-flexor-stretches/"
+    assert publish_webhooks.verify(secret=SECRET, header=notice.headers["Backcare-Signature"], body=notice.body)
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("delivered", 2)
+
+
+def test_the_admin_lists_failing_deliveries_read_only(request, start_live_site):
+    request.getfixturevalue("site_tree")
+    failing = WebhookDelivery.objects.create(
+        url="https://frontend.example/hooks", event="page.published", payload={}, attempts=10, failed_at=timezone.now()
+    )
+    site = start_live_site()
+    browser = editor_in_admin(site)
+
+    listing = site.get("/admin/webhook_deliveries/?failed_at=", browser)
+    assert listing.status_code == 200
+    assert "https://frontend.example/hooks" in listing.text
+    assert site.get(f"/admin/webhook_deliveries/inspect/{failing.pk}/", browser).status_code == 200
+    assert site.get(f"/admin/webhook_deliveries/edit/{failing.pk}/", browser).status_code in (302, 403)
+    assert site.get("/admin/webhook_deliveries/new/", browser).status_code in (302, 403)
