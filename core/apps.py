@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import email_changed
 
-        from core import accounts, publish_webhooks, purges
+        from core import accounts, checks, publish_webhooks, purges  # noqa: F401 - checks registers itself
 
         email_changed.connect(accounts.on_email_changed, dispatch_uid="core.accounts.on_email_changed")
         purges.connect()

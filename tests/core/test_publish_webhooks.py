@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from wagtail.models import PageViewRestriction
 
-from core import publish_webhooks
+from core import checks, publish_webhooks
 from core.models import WebhookDelivery
 from tests.shop.factories import ProductFactory
 from tests.webhook_receiver import Receiver
@@ -167,3 +167,12 @@ def test_a_receiver_answering_an_error_is_retried_later(site_tree, receivers):
     row.refresh_from_db()
     assert row.state == "retrying"
     assert row.last_error
+
+
+def test_receivers_without_a_secret_fail_the_system_check(settings):
+    settings.PUBLISH_WEBHOOK_URLS = ["https://frontend.example/hooks"]
+    settings.PUBLISH_WEBHOOK_SECRET = ""
+
+    assert [error.id for error in checks.check_publish_webhook_secret(None)] == ["core.E001"]
+    settings.PUBLISH_WEBHOOK_SECRET = SECRET
+    assert checks.check_publish_webhook_secret(None) == []
