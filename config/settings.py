@@ -117,7 +117,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 
 # --- Page cache (core/pagecache.py) ---
 # Credential-free GET/HEAD answers that are the same for every reader, kept in the shared cache above and served
-# before the rest of MIDDLEWARE; purged by editors' changes. PAGE_CACHE=0 renders every request (benchmarks).
+# before the rest of MIDDLEWARE (sessions, CSRF, auth, views); purged by editors' changes.
+# PAGE_CACHE=0 renders every request (benchmarks).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
 # How long an entry lives in the app's cache without a purge, and what a CDN may keep (it cannot be purged).
@@ -127,7 +128,10 @@ PAGE_CACHE_BROTLI_QUALITY = 9
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     # Django's default of 300 rows would cull pages (three copies each) long before a site this size is cached.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
-MIDDLEWARE.insert(0, "core.pagecache.PageCacheMiddleware")
+# After SecurityMiddleware (an HTTPS redirect comes first) and WhiteNoise (static files never touch the cache).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "core.pagecache.PageCacheMiddleware"
+)
 # Wagtail writes every rendition it looks up back to its cache: on the shared database cache that was a write
 # transaction per picture per request. No rendition cache: pages fetch renditions from the database in bulk
 # (one query per picture, none where prefetched), always right for every worker after an image changes.

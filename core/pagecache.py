@@ -1,8 +1,9 @@
 """The anonymous page cache: whole public answers kept in the install's shared cache, and `purge()` that empties it.
 
-`PageCacheMiddleware` stands first in MIDDLEWARE (config/settings.py). A GET or HEAD that carries no credentials
-(no session or messages cookie, no Authorization or X-Session-Token header) is looked up with one shared-cache
-read and, when found, answered before any other middleware runs. Answers are stored only when the view declared
+`PageCacheMiddleware` stands right after SecurityMiddleware (and the security headers) and WhiteNoise in
+MIDDLEWARE (config/settings.py). A GET or HEAD that carries no credentials (no session or messages cookie, no
+Authorization or X-Session-Token header) is looked up with one shared-cache read and, when found, answered
+before sessions, CSRF, authentication and the views run. Answers are stored only when the view declared
 them the same for every anonymous reader: Wagtail pages that passed their view restrictions (core/wagtail_hooks.py
 marks them with `mark_public`) and views that set `Cache-Control: public` themselves (the v2 API, the catalogue,
 feeds, the sitemap). Nothing with a Set-Cookie, a CSRF token, `private`/`no-store`/`no-cache`, or a Vary the key
@@ -218,7 +219,8 @@ def keep_private(response) -> None:
 
 
 class PageCacheMiddleware:
-    """First in MIDDLEWARE: answers credential-free GET/HEAD requests from the shared cache, or stores what they got."""
+    """Early in MIDDLEWARE (after security and static files): answers credential-free GET/HEAD requests from
+    the shared cache, or stores what they got."""
 
     def __init__(self, get_response):
         self.get_response = get_response

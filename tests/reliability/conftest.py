@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.e2e.conftest import ROOT, start_live_site  # noqa: F401 (fixture)
+from tests.e2e.conftest import ROOT, shared_cache, start_live_site  # noqa: F401 (fixtures)
 from tests.fakestripe.server import FakeStripe
 
 SCALE = os.environ.get("RELIABILITY_SCALE", "full")
