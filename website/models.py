@@ -29,6 +29,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from config.api.fields import SeoField, StructuredDataField
@@ -413,7 +414,18 @@ class RelatedArticle(Orderable):
     panels = [FieldPanel("article")]
 
 
-class ArticlePageManager(PageManager):
+class ArticlePageQuerySet(PageQuerySet):
+    """A caller that narrows the columns (`only`, `defer`: Wagtail's tree code does when deleting a page) gets no
+    joins: Django refuses a foreign key that is both deferred and followed by `select_related`."""
+
+    def only(self, *fields):
+        return PageQuerySet.only(self.select_related(None), *fields)
+
+    def defer(self, *fields):
+        return PageQuerySet.defer(self.select_related(None), *fields)
+
+
+class ArticlePageManager(PageManager.from_queryset(ArticlePageQuerySet)):
     """Articles always show their author, the author's photo and the hero picture: fetch them together, also
     when Wagtail loads the page it routed to (`Page.specific` asks the default manager)."""
 
