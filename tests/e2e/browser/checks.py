@@ -117,10 +117,10 @@ class Watch:
 
     def _failed(self, request) -> None:
         failure = request.failure or ""
-        # A download, a navigation replaced by the next one, or a picture still loading when the person moved on
-        # is aborted by the browser, not failed by the site (a missing picture is a >= 400 answer instead).
-        aborted_by_browser = request.is_navigation_request() or request.resource_type in {"other", "image"}
-        if "ERR_ABORTED" in failure and aborted_by_browser:
+        # ERR_ABORTED is the browser cancelling a request: a download, a navigation replaced by the next one, a
+        # picture or a script's fetch (the admin's icon sprite) still under way when the person moved on. What
+        # the site fails answers >= 400 (below) or fails with another network error.
+        if "ERR_ABORTED" in failure:
             return
         self.problems.append(f"request failed: {request.method} {request.url} {failure}")
 
