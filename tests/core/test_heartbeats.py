@@ -18,6 +18,9 @@ def _run_worker():
     call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload")
 
 
+# The worker closes its database connections between tasks, as it should: on PostgreSQL that ends a test
+# transaction, so these tests commit for real.
+@pytest.mark.django_db(transaction=True)
 def test_the_heartbeat_command_beats_for_the_scheduler_and_leaves_the_worker_a_task():
     with override_settings(TASKS=DB_TASKS):
         call_command("heartbeat", stdout=io.StringIO())
@@ -40,6 +43,9 @@ def test_a_dead_worker_does_not_pile_up_heartbeat_tasks():
     assert DBTaskResult.objects.filter(task_path=heartbeats.worker_heartbeat.module_path).count() == 1
 
 
+# The worker closes its database connections between tasks, as it should: on PostgreSQL that ends a test
+# transaction, so these tests commit for real.
+@pytest.mark.django_db(transaction=True)
 def test_old_finished_heartbeat_tasks_are_removed():
     with override_settings(TASKS=DB_TASKS):
         call_command("heartbeat", stdout=io.StringIO())
