@@ -20,7 +20,7 @@ def _run_worker():
 
 # The worker closes its database connections between tasks, as it should: on PostgreSQL that ends a test
 # transaction, so these tests commit for real.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_heartbeat_command_beats_for_the_scheduler_and_leaves_the_worker_a_task():
     with override_settings(TASKS=DB_TASKS):
         call_command("heartbeat", stdout=io.StringIO())
@@ -45,7 +45,7 @@ def test_a_dead_worker_does_not_pile_up_heartbeat_tasks():
 
 # The worker closes its database connections between tasks, as it should: on PostgreSQL that ends a test
 # transaction, so these tests commit for real.
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_finished_heartbeat_tasks_are_removed():
     with override_settings(TASKS=DB_TASKS):
         call_command("heartbeat", stdout=io.StringIO())
