@@ -4,6 +4,9 @@ The author's page lives in the website; the website registers how to find it (`r
 profile can link there without knowing the page type.
 """
 
+import secrets
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -14,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from core import seo
+from core import public_addresses, seo
 
 _author_index_finders = []
 
@@ -215,10 +218,59 @@ class RetriedJob(models.Model):
         return "retrying" if self.attempts else "waiting"
 
 
+def _new_receiver_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class WebhookReceiver(models.Model):
+    """A frontend an editor asked to be told about content changes (Settings > Webhook receivers).
+
+    Unlike the operator's `PUBLISH_WEBHOOK_URLS`, an address typed into the admin must be https on the public
+    internet (core.public_addresses), checked on save and again on every delivery. Each receiver signs with a
+    secret of its own, shown on its inspect page.
+    """
+
+    url = models.URLField(
+        "address",
+        max_length=500,
+        help_text="The https address notices are posted to. It must be reachable on the public internet.",
+    )
+    description = models.CharField(max_length=200, blank=True, help_text="What this receiver is, for your records.")
+    active = models.BooleanField(default=True, help_text="Untick to stop new notices without deleting the receiver.")
+    secret = models.CharField(
+        "signing secret",
+        max_length=100,
+        default=_new_receiver_secret,
+        editable=False,
+        help_text="Give this to the receiver: it checks each notice's Backcare-Signature with it.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self):
+        return self.description or self.url
+
+    def clean(self):
+        try:
+            public_addresses.check(self.url)
+        except public_addresses.NotPublicError as error:
+            raise ValidationError({"url": str(error)}) from None
+
+
 class WebhookDelivery(RetriedJob):
     """One publish notice for one receiver, written in the transaction of the change it reports."""
 
     url = models.URLField(max_length=500)
+    receiver = models.ForeignKey(
+        WebhookReceiver,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        help_text="Empty for the receivers configured by the operator (PUBLISH_WEBHOOK_URLS).",
+    )
     event = models.CharField(max_length=40)
     payload = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)

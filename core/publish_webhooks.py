@@ -1,4 +1,5 @@
-"""Outgoing publish webhooks: a signed JSON notice to every receiver in PUBLISH_WEBHOOK_URLS when readers' content
+"""Outgoing publish webhooks: a signed JSON notice to every receiver in PUBLISH_WEBHOOK_URLS and every active
+receiver editors added in the admin (`WebhookReceiver`, public https addresses only) when readers' content
 changes (a page published, unpublished, deleted or moved, its privacy changed, a product changed).
 
 Each notice is a `WebhookDelivery` row per receiver, written in the transaction of the change; the task worker
@@ -20,8 +21,8 @@ from django.tasks import task
 from wagtail import signals as wagtail_signals
 from wagtail.models import Page, PageViewRestriction
 
-from core import retries
-from core.models import WebhookDelivery
+from core import public_addresses, retries
+from core.models import WebhookDelivery, WebhookReceiver
 
 logger = logging.getLogger(__name__)
 
@@ -54,13 +55,17 @@ def verify(*, secret: str, header: str, body: bytes, now: float | None = None, t
 
 
 def notify(*, event: str, page_id: int | None, page_type: str, url_path: str | None, **extra) -> int:
-    """Queue the notice for every configured receiver in the caller's transaction. Returns the rows written."""
-    urls = settings.PUBLISH_WEBHOOK_URLS
-    if not urls:
-        return 0
+    """Queue the notice for every receiver in the caller's transaction. Returns the rows written."""
     payload = {"event": event, "page_id": page_id, "type": page_type, "url_path": url_path, **extra}
     with transaction.atomic():
-        rows = [WebhookDelivery.objects.create(url=url, event=event, payload=payload) for url in urls]
+        rows = [WebhookDelivery(url=url, event=event, payload=payload) for url in settings.PUBLISH_WEBHOOK_URLS] + [
+            WebhookDelivery(url=receiver.url, receiver=receiver, event=event, payload=payload)
+            for receiver in WebhookReceiver.objects.filter(active=True)
+        ]
+        if not rows:
+            return 0
+        for row in rows:
+            row.save()
     for row in rows:
         transaction.on_commit(lambda pk=row.pk: _schedule(pk))
     return len(rows)
@@ -80,18 +85,27 @@ def deliver_webhook(pk: int) -> bool:
 
 
 def post(row: WebhookDelivery) -> None:
-    """POST the notice, signed now; anything but a 2xx answer is a failure (redirects are not followed)."""
+    """POST the notice, signed now; anything but a 2xx answer is a failure (redirects are not followed).
+
+    The operator's receivers are trusted as configured. A receiver added in the admin signs with its own secret and
+    is checked again now: the request goes to an address that was public a moment ago, never to one its name
+    resolves to later."""
     body = body_of(row.payload)
-    signature = sign(secret=settings.PUBLISH_WEBHOOK_SECRET, timestamp=int(time.time()), body=body)
-    answer = requests.post(
-        row.url,
-        data=body,
-        headers={"Content-Type": "application/json", SIGNATURE_HEADER: signature, "Backcare-Event": row.event},
-        timeout=settings.PUBLISH_WEBHOOK_TIMEOUT,
-        allow_redirects=False,
-    )
-    if not 200 <= answer.status_code < 300:
-        raise requests.HTTPError(f"receiver answered {answer.status_code}", response=answer)
+    secret = row.receiver.secret if row.receiver else settings.PUBLISH_WEBHOOK_SECRET
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sign(secret=secret, timestamp=int(time.time()), body=body),
+        "Backcare-Event": row.event,
+    }
+    timeout = settings.PUBLISH_WEBHOOK_TIMEOUT
+    if row.receiver:
+        status = public_addresses.post(
+            public_addresses.check(row.url), body=body, headers=headers, timeout=timeout
+        ).status
+    else:
+        status = requests.post(row.url, data=body, headers=headers, timeout=timeout, allow_redirects=False).status_code
+    if not 200 <= status < 300:
+        raise requests.HTTPError(f"receiver answered {status}")
 
 
 def deliver(*, pk: int, now=None) -> bool:

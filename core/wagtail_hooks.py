@@ -1,5 +1,5 @@
 """Wagtail hooks of the bottom room: pages that passed their view restrictions are marked for the page cache; the
-publish webhook deliveries are listed under Settings."""
+publish webhook receivers editors add and the deliveries are under Settings."""
 
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -7,7 +7,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from core import pagecache
-from core.models import WebhookDelivery
+from core.models import WebhookDelivery, WebhookReceiver
 
 
 @hooks.register("before_serve_page", order=100)
@@ -42,6 +42,27 @@ class WebhookDeliveryViewSet(ModelViewSet):
 register_permission_policy(WebhookDelivery, SeeOnlyPolicy(WebhookDelivery))
 
 
+class WebhookReceiverViewSet(ModelViewSet):
+    """Settings > Webhook receivers: frontends to tell about content changes. The address is checked on save (public
+    https only); the signing secret is made by the site and shown on the inspect page."""
+
+    model = WebhookReceiver
+    icon = "link-external"
+    menu_label = "Webhook receivers"
+    add_to_settings_menu = True
+    inspect_view_enabled = True
+    inspect_view_fields = ["url", "description", "active", "secret", "created_at"]
+    copy_view_enabled = False
+    list_display = ["url", "description", "active", "created_at"]
+    list_filter = ["active"]
+    form_fields = ["url", "description", "active"]
+
+
 @hooks.register("register_admin_viewset")
 def register_webhook_deliveries():
     return WebhookDeliveryViewSet("webhook_deliveries")
+
+
+@hooks.register("register_admin_viewset")
+def register_webhook_receivers():
+    return WebhookReceiverViewSet("webhook_receivers")

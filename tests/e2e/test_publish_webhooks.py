@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core import publish_webhooks
-from core.models import WebhookDelivery
+from core.models import WebhookDelivery, WebhookReceiver
 from tests.e2e.conftest import csrf_token
 from tests.shop.factories import UserFactory
 from tests.webhook_receiver import Receiver, free_port
@@ -134,3 +134,42 @@ def test_the_admin_lists_failing_deliveries_read_only(request, start_live_site):
     assert site.get(f"/admin/webhook_deliveries/inspect/{failing.pk}/", browser).status_code == 200
     assert site.get(f"/admin/webhook_deliveries/edit/{failing.pk}/", browser).status_code in (302, 403)
     assert site.get("/admin/webhook_deliveries/new/", browser).status_code in (302, 403)
+
+
+def test_an_editor_adds_a_receiver_only_at_a_public_https_address(request, start_live_site):
+    """Settings > Webhook receivers on gunicorn: private, loopback, metadata and plain-http addresses are refused with
+    the reason beside the field and nothing saved; a public https address is saved and its signing secret shown."""
+    request.getfixturevalue("site_tree")
+    site = start_live_site()
+    browser = editor_in_admin(site)
+
+    for refused in [
+        "http://93.184.215.14/hooks",
+        "https://localhost/hooks",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://10.0.0.7/revalidate",
+        "https://[::1]/hooks",
+        "https://2130706433/hooks",
+    ]:
+        answer = site.submit(
+            browser, "/admin/webhook_receivers/new/", {"url": refused, "description": "", "active": "on"}
+        )
+        assert answer.status_code == 200, (refused, answer.status_code)
+        assert "https" in answer.text
+        assert ("not a public internet address" in answer.text) or ("Only https addresses" in answer.text), refused
+    assert not WebhookReceiver.objects.exists()
+
+    answer = site.submit(
+        browser,
+        "/admin/webhook_receivers/new/",
+        {"url": "https://93.184.215.14/api/revalidate", "description": "Static frontend", "active": "on"},
+    )
+
+    assert answer.status_code == 302
+    receiver = WebhookReceiver.objects.get()
+    assert receiver.url == "https://93.184.215.14/api/revalidate"
+    inspect = site.get(f"/admin/webhook_receivers/inspect/{receiver.pk}/", browser)
+    assert inspect.status_code == 200
+    assert receiver.secret in inspect.text
+    assert site.get("/admin/webhook_receivers/", browser).text.count("Static frontend") >= 1
+    assert site.get(f"/admin/webhook_receivers/inspect/{receiver.pk}/").status_code in (302, 403)  # signed out
