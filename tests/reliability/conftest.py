@@ -18,6 +18,7 @@ RELIABILITY_SCALE=ci runs every scenario with fewer rounds (`rounds(full=20, ci=
 import os
 import shlex
 import sys
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,6 +101,9 @@ def _line(figure: Figure) -> str:
     return f"{verdict} {figure.scenario}: {figure.text}"
 
 
+_STARTED = time.monotonic()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not _FIGURES.lines:
         return
@@ -117,10 +121,13 @@ def _write_docs(vendor: str, exitstatus) -> None:
     command = " ".join(shlex.quote(arg) for arg in ["pytest", *sys.argv[1:]])
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     outcome = "passed" if exitstatus == 0 else "FAILED"
+    minutes, seconds = divmod(round(time.monotonic() - _STARTED), 60)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     body = "\n".join(
         [
             start,
-            f"Run {when}, {outcome}: `DATABASE={vendor} {command}` (scale {SCALE}).",
+            f"Run {when}, {outcome}, in {minutes} min {seconds:02d} s (load average at the end {load}; "
+            f"{os.cpu_count()} cores): `DATABASE={vendor} {command}` (scale {SCALE}).",
             "",
             "```",
             *(_line(figure) for figure in _FIGURES.lines),
