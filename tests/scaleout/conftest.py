@@ -67,6 +67,16 @@ class Redis:
     prefix: str
     process: subprocess.Popen | None = None
 
+    def forget_everything(self) -> int:
+        """Delete every key of this run, as a Redis restart without persistence would; how many there were."""
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        keys = list(client.scan_iter(match=f"{self.prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+
 
 @pytest.fixture
 def scaleout_redis(tmp_path):
@@ -106,9 +116,7 @@ def scaleout_redis(tmp_path):
         found.process.terminate()
         found.process.wait(timeout=20)
     else:
-        client = redis.Redis.from_url(found.url)
-        for key in client.scan_iter(match=f"{prefix}:*"):
-            client.delete(key)
+        found.forget_everything()
 
 
 @pytest.fixture

@@ -150,7 +150,7 @@ def mails_to(email: str) -> int:
     return LocalMail.objects.filter(to__icontains=email).count()
 
 
-def test_two_servers_two_workers_two_schedulers_share_everything(cluster, fake_stripe):
+def test_two_servers_two_workers_two_schedulers_share_everything(cluster, fake_stripe, scaleout_redis):
     index = small_site()
     draft = add_article(index, slug="new-advice", title="Advice published through server A", publish=False)
     article = add_article(index, slug="pictured", title="An article with a picture")
@@ -170,6 +170,7 @@ def test_two_servers_two_workers_two_schedulers_share_everything(cluster, fake_s
         _publish_through_a_shows_on_b(a, b, draft)
         _image_uploaded_through_a_renders_on_b(a, b, article)
         order, buyer, download = _pay_with_webhook_to_b_download_through_a(a, b, fake_stripe, guide)
+        _a_redis_restart_signs_nobody_out(a, b, scaleout_redis, buyer, download)
         _rate_limit_hit_on_a_counts_on_b(a, b)
         _refund_through_a_revokes_on_both(a, b, fake_stripe, order=order, buyer=buyer, download=download)
         _stopped_workers_delay_e_mails_and_lose_none(a, b, fake_stripe, cluster, guide)
@@ -245,6 +246,14 @@ def _pay_with_webhook_to_b_download_through_a(a, b, fake_stripe, guide):
     assert through_a.content.startswith(b"%PDF")
     assert through_b.content == through_a.content
     return order, buyer, download
+
+
+def _a_redis_restart_signs_nobody_out(a, b, redis, buyer, download):
+    assert redis.forget_everything() > 0  # the page cache and its generation were there
+
+    assert download in b.get("/learn/", buyer).text  # the session is in the database
+    assert a.get(download, buyer).status_code == 200
+    assert b.get("/articles/").headers.get("X-Page-Cache") == "miss"  # the cache starts afresh, nothing stale
 
 
 def _rate_limit_hit_on_a_counts_on_b(a, b):
