@@ -8,7 +8,7 @@ PORT ?= 8000
 WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 export HOST PORT WAGTAILADMIN_BASE_URL
 
-.PHONY: run test e2e reliability standards bench backup restore install install-dev lint format lock clean
+.PHONY: run test e2e scaleout reliability standards bench backup restore install install-dev lint format lock clean
 
 run: install .env
 	$(PY) manage.py migrate --noinput
@@ -21,7 +21,7 @@ run: install .env
 # One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 test: install-dev
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e --ignore=tests/reliability --ignore=tests/standards $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e --ignore=tests/reliability --ignore=tests/standards --ignore=tests/scaleout $(PYTEST_ARGS)
 
 # Outside-in: gunicorn on a free port (and Chromium where a person clicks), as people meet the site.
 # bin/install-browser-tools installs Debian's Chromium (apt, only if missing) and axe-core (npm ci).
@@ -29,6 +29,13 @@ test: install-dev
 e2e: install-dev
 	bin/install-browser-tools
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/e2e $(PYTEST_ARGS)
+
+# Issue 15's proof (tests/scaleout, docs/deploy.md): two gunicorn servers, two task workers and two schedulers on one
+# PostgreSQL database of the run's own, one Redis and one file store. Needs DATABASE_URL=postgres://… (skipped on
+# SQLite); bin/install-redis installs Debian's redis-server when no Redis answers on 127.0.0.1:6379.
+scaleout: install-dev
+	bin/install-redis
+	$(VENV)/bin/pytest -p no:xdist tests/scaleout $(PYTEST_ARGS)
 
 # Crashes, outages, event orders, hostile input and load against real processes, one figure per scenario
 # (docs/reliability.md). One scenario at a time, so that load figures are not shared with another test.

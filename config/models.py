@@ -1,4 +1,5 @@
-"""The local mailbox (e-mail kept on this machine), rate-limit counters and the shared cache's table."""
+"""The local mailbox (e-mail kept on this machine), rate-limit counters, the shared cache's table, health alerts
+and the scheduler's claimed runs."""
 
 from django.db import models
 
@@ -71,3 +72,20 @@ class HealthAlert(models.Model):
 
     def __str__(self):
         return "failing" if self.failing_since else "healthy"
+
+
+class ScheduledRun(models.Model):
+    """One scheduled command's run in one tick (config.scheduling claims it): the unique key lets only one of
+    several schedulers insert the row, so the command runs once per tick however many schedulers run."""
+
+    command = models.CharField(max_length=200, help_text="The command and its arguments, as scheduled.")
+    every = models.PositiveIntegerField(help_text="Its interval in seconds.")
+    tick = models.BigIntegerField(help_text="Seconds since 1970 divided by the interval, rounded down.")
+    started_at = models.DateTimeField(db_index=True)
+    scheduler = models.CharField(max_length=200, blank=True, help_text="The host and process that ran it.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["command", "every", "tick"], name="one_run_per_tick")]
+
+    def __str__(self):
+        return f"{self.command} #{self.tick} at {self.started_at:%Y-%m-%d %H:%M:%S}"

@@ -112,8 +112,13 @@ else:
         INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache for every worker of an install: Django's database cache (its table is made by `migrate`).
+# One cache for every worker of an install: Django's database cache (its table is made by `migrate`), or Redis
+# shared by every server (CACHE_URL=redis://…). CACHE_KEY_PREFIX keeps installs that share one Redis apart.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+if env.str("CACHE_KEY_PREFIX", default=""):
+    CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX")
+# Sessions live in the database, never only in the cache: restarting or flushing Redis signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Page cache (core/pagecache.py) ---
 # Credential-free GET/HEAD answers that are the same for every reader, kept in the shared cache above and served

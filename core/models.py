@@ -147,6 +147,9 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(
+        default=timezone.now, db_index=True, help_text="Not sent before this: later after each failure (core.retries)."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,4 +1,9 @@
-"""The durable e-mail outbox: rows written in the caller's transaction, each sent once by the task worker."""
+"""The durable e-mail outbox: rows written in the caller's transaction, each sent once by the task worker.
+
+Any number of workers and schedulers may send: a row is claimed by one conditional UPDATE, so only one sends it.
+A failed send is tried again later each time (core.retries' backoff, at most hours apart, never given up), and
+the admin's failures list shows the e-mails still waiting after a failure (shop.failures).
+"""
 
 import logging
 from datetime import timedelta
@@ -11,6 +16,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import retries
 from core.models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -49,14 +55,19 @@ def send_outbox_email(pk: int) -> bool:
     return send(pk=pk)
 
 
+def _due(now):
+    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM)
+    return OutboxEmail.objects.filter(claimable, sent_at__isnull=True, next_attempt_at__lte=now)
+
+
 def _claim(pk: int) -> bool:
     now = timezone.now()
-    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM)
-    return bool(
-        OutboxEmail.objects.filter(claimable, pk=pk, sent_at__isnull=True).update(
-            claimed_at=now, attempts=F("attempts") + 1
-        )
-    )
+    return bool(_due(now).filter(pk=pk).update(claimed_at=now, attempts=F("attempts") + 1))
+
+
+def failing():
+    """E-mails not sent yet whose last attempt failed: the admin lists them (they are still being retried)."""
+    return OutboxEmail.objects.filter(sent_at__isnull=True).exclude(last_error="").order_by("created_at", "pk")
 
 
 def render(row: OutboxEmail) -> EmailMultiAlternatives:
@@ -76,8 +87,12 @@ def send(*, pk: int) -> bool:
     try:
         render(row).send()
     except Exception as error:
-        # Release the claim so the next run tries again.
-        OutboxEmail.objects.filter(pk=pk).update(claimed_at=None, last_error=repr(error)[:2000])
+        # Release the claim so a later run tries again, a little later after each failure.
+        OutboxEmail.objects.filter(pk=pk).update(
+            claimed_at=None,
+            last_error=repr(error)[:2000],
+            next_attempt_at=timezone.now() + retries.backoff(row.attempts),
+        )
         logger.exception("Outbox e-mail failed", extra={"outbox_id": pk})
         return False
     OutboxEmail.objects.filter(pk=pk).update(sent_at=timezone.now(), last_error="")
@@ -86,10 +101,6 @@ def send(*, pk: int) -> bool:
 
 
 def send_pending(*, limit: int = 200) -> int:
-    """Send every unsent row that no live worker holds (the periodic command calls this)."""
-    now = timezone.now()
-    claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - STALE_CLAIM)
-    pks = list(
-        OutboxEmail.objects.filter(claimable, sent_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:limit]
-    )
+    """Send every unsent row that is due and no live worker holds (the periodic command calls this)."""
+    pks = list(_due(timezone.now()).order_by("pk").values_list("pk", flat=True)[:limit])
     return sum(1 for pk in pks if send(pk=pk))

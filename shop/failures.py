@@ -1,5 +1,6 @@
-"""What went wrong in the background, for the admin's panel: failed webhooks and tasks, payments that did not
-match their order (to refund) and the Stripe events rejected for that reason."""
+"""What went wrong in the background, for the admin's panel: failed webhooks and tasks, e-mails whose sending
+failed (still being retried), payments that did not match their order (to refund) and the Stripe events rejected
+for that reason."""
 
 from dataclasses import dataclass
 
@@ -7,6 +8,8 @@ from django.db.models import Count, F
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from core import outbox
+from core.models import OutboxEmail
 from shop.models import Order, StripeEvent
 
 LISTED = 50
@@ -21,10 +24,12 @@ class Failures:
     refunds: list[Order] = ()
     refund_count: int = 0
     rejected: list[StripeEvent] = ()
+    emails: list[OutboxEmail] = ()
+    email_count: int = 0
 
     @property
     def total(self) -> int:
-        return self.webhook_count + self.task_count + self.refund_count
+        return self.webhook_count + self.task_count + self.refund_count + self.email_count
 
 
 def failed_webhook_events():
@@ -51,7 +56,7 @@ def rejected_events():
 
 def current() -> Failures:
     """The most recent failures of each kind, and how many there are."""
-    webhooks, tasks, refunds = failed_webhook_events(), failed_tasks(), payments_to_refund()
+    webhooks, tasks, refunds, emails = failed_webhook_events(), failed_tasks(), payments_to_refund(), outbox.failing()
     return Failures(
         webhooks=list(webhooks[:LISTED]),
         webhook_count=webhooks.count(),
@@ -60,4 +65,6 @@ def current() -> Failures:
         refunds=list(refunds[:LISTED]),
         refund_count=refunds.count(),
         rejected=list(rejected_events()[:LISTED]),
+        emails=list(emails[:LISTED]),
+        email_count=emails.count(),
     )

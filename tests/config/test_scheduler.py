@@ -23,3 +23,15 @@ def test_scheduler_publishes_a_page_whose_go_live_time_has_passed(demo_site):
     call_command("scheduler", "--once")
 
     assert ArticlePage.objects.get(pk=article.pk).title == "Pelvic torsion, revised"
+
+
+@pytest.mark.django_db
+def test_a_tick_is_claimed_once_and_the_next_tick_again():
+    from config import scheduling
+
+    first = scheduling.claim(command="send_outbox", every=60, tick=100)
+    second = scheduling.claim(command="send_outbox", every=60, tick=100)
+    next_tick = scheduling.claim(command="send_outbox", every=60, tick=101)
+    other_command = scheduling.claim(command="heartbeat", every=60, tick=100)
+
+    assert (first, second, next_tick, other_command) == (True, False, True, True)

@@ -1,9 +1,12 @@
 """core.outbox: e-mails written with the change they report, sent once, never lost."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from core import outbox
 from core.models import OutboxEmail
@@ -78,7 +81,7 @@ def test_sending_a_row_twice_sends_it_once():
     assert len(mail.outbox) == 1
 
 
-def test_failed_send_is_released_for_a_retry(monkeypatch):
+def test_failed_send_is_tried_again_after_a_backoff_and_listed_as_failing_meanwhile(monkeypatch):
     _enqueue()
     row = OutboxEmail.objects.get()
 
@@ -86,9 +89,16 @@ def test_failed_send_is_released_for_a_retry(monkeypatch):
         raise ConnectionError("smtp down")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", explode)
+    before = timezone.now()
     assert outbox.send(pk=row.pk) is False
     monkeypatch.undo()
+    row.refresh_from_db()
 
-    assert outbox.send(pk=row.pk) is True
+    assert timedelta(seconds=29) <= row.next_attempt_at - before <= timedelta(seconds=31)
+    assert list(outbox.failing()) == [row]
+    assert outbox.send_pending() == 0  # not due yet: the backoff holds it back
+    OutboxEmail.objects.update(next_attempt_at=timezone.now())
+    assert outbox.send_pending() == 1
     assert len(mail.outbox) == 1
     assert OutboxEmail.objects.get().attempts == 2
+    assert list(outbox.failing()) == []

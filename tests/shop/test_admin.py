@@ -402,6 +402,30 @@ def test_failures_page_lists_failed_webhooks_and_tasks(staff):
     assert "SMTPServerDisconnected" in html
 
 
+def test_failures_page_and_panel_list_e_mails_whose_sending_failed(staff):
+    from core.models import OutboxEmail
+
+    OutboxEmail.objects.create(
+        key="receipt-9",
+        to="ann@example.com",
+        subject="Your receipt BC-9",
+        template="t",
+        attempts=2,
+        last_error="SMTP down",
+    )
+    OutboxEmail.objects.create(key="receipt-10", to="bob@example.com", subject="Your receipt BC-10", template="t")
+    _user, client = staff
+
+    page = client.get("/admin/shop/failures/").content.decode()
+    dashboard = client.get("/admin/").content.decode()
+
+    assert "E-mails not sent yet (1)" in page
+    assert "Your receipt BC-9" in page
+    assert "SMTP down" in page
+    assert "Your receipt BC-10" not in page  # waiting for its first try, nothing failed
+    assert "1 e-mail not sent yet" in dashboard
+
+
 def test_dashboard_panel_appears_only_when_something_failed(staff):
     _user, client = staff
 

@@ -1,4 +1,8 @@
-"""Runs the periodic management commands listed in settings.SCHEDULED_COMMANDS, forever."""
+"""Runs the periodic management commands listed in settings.SCHEDULED_COMMANDS, forever.
+
+Each command runs once per tick of its interval across every scheduler of an install (config.scheduling claims
+the tick in the database), so a scheduler on each server is safe: one wins each tick, the others skip it.
+"""
 
 import logging
 import signal
@@ -9,12 +13,16 @@ from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.db import close_old_connections
 
+from config import scheduling
+
 logger = logging.getLogger(__name__)
 
 # Seconds a running command may take to finish after SIGTERM/SIGINT before it is interrupted. The scheduled
 # commands work in transactions or claim rows with a lease, so the next run picks up what was cut short (an
 # outbox e-mail cut between sending and marking sent goes again when its claim expires, as after a SIGKILL).
 GRACE_SECONDS = 2
+# Shortest pause between looks at the clock (a tick just started, or the clock stepped back).
+MIN_WAIT = 0.2
 
 
 class Stopped(BaseException):
@@ -23,7 +31,7 @@ class Stopped(BaseException):
 
 
 class Command(BaseCommand):
-    help = "Run the commands in settings.SCHEDULED_COMMANDS at their intervals until stopped."
+    help = "Run the commands in settings.SCHEDULED_COMMANDS at their intervals (once per tick across schedulers)."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run every scheduled command once, then exit.")
@@ -53,18 +61,29 @@ class Command(BaseCommand):
                 signal.signal(signum, handler)
 
     def loop(self, *, stop, once):
-        next_run = {name: 0.0 for name, _args, _every in settings.SCHEDULED_COMMANDS}
+        if once:
+            # An operator's explicit run: every command now, whatever other schedulers did this tick.
+            for name, arguments, _every in settings.SCHEDULED_COMMANDS:
+                if stop.is_set():
+                    return
+                self.run(name, arguments)
+            return
+        seen = {}
         while not stop.is_set():
-            now = time.monotonic()
             for name, arguments, every in settings.SCHEDULED_COMMANDS:
                 if stop.is_set():
                     return
-                if now >= next_run[name]:
-                    next_run[name] = now + every
+                key = scheduling.command_key(name, arguments)
+                tick = scheduling.tick_of(time.time(), every)
+                if seen.get((key, every)) == tick:
+                    continue
+                seen[(key, every)] = tick
+                close_old_connections()
+                if scheduling.claim(command=key, every=every, tick=tick):
                     self.run(name, arguments)
-            if once:
-                return
-            stop.wait(max(1.0, min(next_run.values()) - time.monotonic()))
+            now = time.time()
+            next_tick = min((now // every + 1) * every for _name, _arguments, every in settings.SCHEDULED_COMMANDS)
+            stop.wait(max(MIN_WAIT, next_tick - now))
 
     def run(self, name, arguments):
         close_old_connections()

@@ -1,0 +1,264 @@
+"""Scale-out from outside: two gunicorn servers, two task workers and two schedulers sharing one PostgreSQL
+database, one Redis and one file store, as docs/deploy.md runs them.
+
+Each fixture owns one shared service, so another can be swapped in without touching the test:
+`scaleout_database` (a PostgreSQL database made and dropped for this run), `scaleout_redis` (the machine's
+Redis under a prefix of this run's own, or a `redis-server` started on a free port), `scaleout_storage` (the
+environment that points every process at the same files: local folders here, an S3-compatible store later),
+`fake_stripe`. `cluster` starts and stops the processes by their pids.
+"""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+from django.core.management import call_command
+from django.db import connection
+
+from tests.databases import default_connection_on, drop_database, postgres_url
+from tests.e2e.conftest import TEST_PROCESS_ONLY, LiveSite
+from tests.fakestripe.server import FakeStripe
+
+ROOT = Path(__file__).resolve().parents[2]
+WEBHOOK_SECRET = "whsec_scaleout_secret"
+TICK_SECONDS = 2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def scaleout_database(django_db_blocker):
+    """A PostgreSQL database of this run's own (unique name), migrated, dropped afterwards; this process's ORM
+    reads and writes it while the test runs."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the scale-out test runs on PostgreSQL: DATABASE_URL=postgres://… (see .ci/run)")
+    from psycopg import sql
+
+    from tests.databases import _maintenance
+
+    name = f"scaleout_{secrets.token_hex(6)}"
+    with django_db_blocker.unblock():
+        with _maintenance() as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            with default_connection_on(name):
+                call_command("migrate", verbosity=0)
+                yield postgres_url(name)
+        finally:
+            drop_database(name)
+
+
+@dataclass
+class Redis:
+    url: str
+    prefix: str
+    process: subprocess.Popen | None = None
+
+    def forget_everything(self) -> int:
+        """Delete every key of this run, as a Redis restart without persistence would; how many there were."""
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        keys = list(client.scan_iter(match=f"{self.prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        return len(keys)
+
+
+@pytest.fixture
+def scaleout_redis(tmp_path):
+    """The Redis on 127.0.0.1:6379 when one answers (keys under this run's prefix, deleted afterwards), else a
+    `redis-server` of this run's own on a free port, without persistence."""
+    import redis
+
+    prefix = f"scaleout-{secrets.token_hex(6)}"
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+        found = Redis(url="redis://127.0.0.1:6379/0", prefix=prefix)
+    except redis.RedisError:
+        server = shutil.which("redis-server")
+        if server is None:
+            pytest.fail(
+                "no Redis answers on 127.0.0.1:6379 and redis-server is not installed (apt install redis-server)"
+            )
+        port = free_port()
+        process = subprocess.Popen(
+            [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+        )
+        found = Redis(url=f"redis://127.0.0.1:{port}/0", prefix=prefix, process=process)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                redis.Redis(host="127.0.0.1", port=port).ping()
+                break
+            except redis.RedisError:
+                if time.monotonic() > deadline:
+                    process.kill()
+                    pytest.fail("redis-server did not answer within 20 seconds")
+                time.sleep(0.1)
+    yield found
+    if found.process is not None:
+        found.process.terminate()
+        found.process.wait(timeout=20)
+    else:
+        found.forget_everything()
+
+
+@pytest.fixture
+def scaleout_storage(settings):
+    """Where every process keeps files, as the environment the servers get: the folders this process writes to
+    (its storages are bound when the models load), shared by all as one network disk would be. The object-store
+    variant replaces this fixture."""
+    return {
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+        "SERVE_MEDIA": "1",
+    }
+
+
+@pytest.fixture
+def fake_stripe(settings):
+    fake = FakeStripe(secret_key="sk_test_scaleout")
+    settings.STRIPE_API_BASE = fake.start()
+    settings.STRIPE_SECRET_KEY = "sk_test_scaleout"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.SHOP_DEMO = False
+    yield fake
+    fake.stop()
+
+
+@dataclass
+class Cluster:
+    env: dict
+    run_dir: Path
+    tick_file: Path
+    sites: dict = field(default_factory=dict)
+    workers: list = field(default_factory=list)
+    schedulers: list = field(default_factory=list)
+    others: list = field(default_factory=list)
+
+    def _log(self, name: str):
+        return (self.run_dir / f"{name}.log").open("ab")
+
+    def start_web(self, name: str, port: int) -> LiveSite:
+        env = {**self.env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2"}
+        with self._log(f"web-{name}") as log:
+            process = subprocess.Popen(
+                [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--config", "config/gunicorn.conf.py"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        site = LiveSite(url=f"http://127.0.0.1:{port}", process=process, log_path=self.run_dir / f"web-{name}.log")
+        self.sites[name] = site
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"gunicorn {name} exited at start:\n{site.log()}")
+            try:
+                requests.get(site.url + "/healthz", timeout=10)
+                return site
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"gunicorn {name} did not answer within 90 seconds:\n{site.log()}")
+                time.sleep(0.2)
+
+    def _manage(self, name: str, *arguments: str) -> subprocess.Popen:
+        with self._log(name) as log:
+            return subprocess.Popen(
+                [sys.executable, "manage.py", *arguments], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def start_workers(self, count: int = 2) -> None:
+        for number in range(count):
+            self.workers.append(self._manage(f"worker-{number}", "db_worker", "--queue-name", "*", "--interval", "0.5"))
+
+    def stop_workers(self) -> None:
+        stop(self.workers)
+        self.workers.clear()
+
+    def start_schedulers(self, count: int = 2) -> None:
+        for number in range(count):
+            self.schedulers.append(self._manage(f"scheduler-{number}", "scheduler"))
+
+    def stop_schedulers(self) -> None:
+        stop(self.schedulers)
+        self.schedulers.clear()
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}" for path in self.run_dir.glob("*.log")
+        )
+
+
+def stop(processes) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def cluster(scaleout_database, scaleout_redis, scaleout_storage, fake_stripe, settings, tmp_path):  # noqa: PLR0917
+    """The processes of one install, all on the shared services above; this process uses the same cache."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    tick_file = run_dir / "ticks.txt"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": scaleout_redis.url,
+            "KEY_PREFIX": scaleout_redis.prefix,
+        },
+    }
+    settings.PAGE_CACHE_ENABLED = True
+    public_port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in TEST_PROCESS_ONLY}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.scaleout.server_settings",
+        ENV_FILE="",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=scaleout_database,
+        CACHE_URL=scaleout_redis.url,
+        CACHE_KEY_PREFIX=scaleout_redis.prefix,
+        STATIC_ROOT=str(run_dir / "static"),
+        WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{public_port}",
+        STRIPE_API_BASE=str(settings.STRIPE_API_BASE),
+        STRIPE_SECRET_KEY=str(settings.STRIPE_SECRET_KEY),
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_MAX_NETWORK_RETRIES="0",
+        SHOP_DEMO="0",
+        API_RATE_CHECKOUT="2/d",
+        SCALEOUT_TICK_FILE=str(tick_file),
+        SCALEOUT_TICK_SECONDS=str(TICK_SECONDS),
+        **scaleout_storage,
+    )
+    found = Cluster(env=env, run_dir=run_dir, tick_file=tick_file)
+    found.public_port = public_port
+    yield found
+    stop([site.process for site in found.sites.values()] + found.workers + found.schedulers)
+    for site in found.sites.values():
+        for client in site.clients:
+            client.close()

@@ -1,0 +1,30 @@
+"""docs/deploy.md and the Procfile list the same processes with the same commands."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def procfile_lines() -> list[str]:
+    return [line for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()]
+
+
+def documented_processes() -> list[str]:
+    """The commands in the Processes table of docs/deploy.md, as `name: command`."""
+    return re.findall(r"^\| \w+ \| `(\w+: [^`]+)` \|", (ROOT / "docs" / "deploy.md").read_text(), re.MULTILINE)
+
+
+def test_the_procfile_runs_what_the_deploy_guide_documents():
+    assert documented_processes() == procfile_lines()
+    assert [line.split(":")[0] for line in procfile_lines()] == ["release", "web", "worker", "scheduler"]
+
+
+def test_every_procfile_command_names_a_real_entry_point():
+    commands = {line.split(":", 1)[0]: line.split(":", 1)[1].split() for line in procfile_lines()}
+
+    assert commands["web"][:2] == ["gunicorn", "config.wsgi"]
+    assert (ROOT / commands["web"][commands["web"].index("--config") + 1]).is_file()
+    for name in ("release", "worker", "scheduler"):
+        assert commands[name][:2] == ["python", "manage.py"]
+    assert (ROOT / "config" / "management" / "commands" / "scheduler.py").is_file()
