@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_webhook_delivery'),
+        ('core', '0005_webhook_receiver'),
     ]
 
     operations = [
