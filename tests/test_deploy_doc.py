@@ -23,8 +23,8 @@ def test_the_procfile_runs_what_the_deploy_guide_documents():
 def test_every_procfile_command_names_a_real_entry_point():
     commands = {line.split(":", 1)[0]: line.split(":", 1)[1].split() for line in procfile_lines()}
 
-    assert commands["web"][:2] == ["gunicorn", "config.wsgi"]
-    assert (ROOT / commands["web"][commands["web"].index("--config") + 1]).is_file()
+    # The web process loads the shared gunicorn configuration (which also turns off the shared control socket).
+    assert commands["web"][:4] == ["gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py"]
     for name in ("release", "worker", "scheduler"):
         assert commands[name][:2] == ["python", "manage.py"]
     assert (ROOT / "config" / "management" / "commands" / "scheduler.py").is_file()

@@ -30,6 +30,11 @@ def test_every_gunicorn_launch_disables_the_shared_control_socket():
                 commands.setdefault(path.relative_to(ROOT).as_posix(), []).append(command)
 
     assert {"bin/serve", ".ci/schemathesis", "tests/e2e/conftest.py", "tests/e2e/test_static_files.py"} <= set(commands)
+    # A launch with the project's configuration file is off the socket too: the file says so.
+    assert "control_socket_disable = True" in (ROOT / "config" / "gunicorn.conf.py").read_text()
     assert {
-        path: command for path, found in commands.items() for command in found if "control-socket" not in command
+        path: command
+        for path, found in commands.items()
+        for command in found
+        if "control-socket" not in command and "config/gunicorn.conf.py" not in command
     } == {}
