@@ -55,6 +55,8 @@ def pending_orders(count: int, run: str) -> list[Order]:
     """`count` buyers, each with a pending order for a guide and the Checkout Session that order opened."""
     # A guide that includes nothing else: one order, one entitlement row.
     product = Product.objects.filter(active=True, kind=Product.Kind.GUIDE, includes__isnull=True).order_by("pk").first()
+    if product is None:
+        sys.exit("no active guide that includes nothing else: load the demo content first")
     users = get_user_model().objects.bulk_create(
         get_user_model()(username=f"bench-{run}-{n}@example.com", email=f"bench-{run}-{n}@example.com")
         for n in range(count)
