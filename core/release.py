@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -35,8 +36,10 @@ def installed_code_identity() -> str:
 def project_roots() -> list[Path]:
     """What renders pages and is ours: each app inside the project, the templates and static folders."""
     base = Path(settings.BASE_DIR).resolve()
+    # Installed packages count by their versions (below), not their files, wherever the environment lives.
+    environment = Path(sys.prefix).resolve()
     roots = {Path(config.path).resolve() for config in apps.get_app_configs()}
-    roots = {root for root in roots if root.is_relative_to(base) and ".venv" not in root.parts}
+    roots = {root for root in roots if root.is_relative_to(base) and not root.is_relative_to(environment)}
     for template in settings.TEMPLATES:
         roots.update(Path(folder).resolve() for folder in template.get("DIRS", ()))
     roots.update(Path(folder).resolve() for folder in getattr(settings, "STATICFILES_DIRS", ()))
