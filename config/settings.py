@@ -130,6 +130,9 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
 PAGE_CACHE_SHARED_MAX_AGE = min(env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60), 60)
 PAGE_CACHE_BROTLI_QUALITY = 9
+# The release the page cache keys its entries by (core/release.py): a deploy's git revision or build number; left
+# empty, a hash of the project's code, templates, static files and installed packages, taken at start-up.
+RELEASE = env.str("RELEASE", default="")
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     # Django's default of 300 rows would cull pages (three copies each) long before a site this size is cached.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)

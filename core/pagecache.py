@@ -11,6 +11,9 @@ cannot honour is kept. Each entry is stored as plain, gzip and brotli copies wit
 
 Every entry records the cache generation it was rendered under; `purge()` replaces the generation once the
 editor's transaction commits, so every worker's next lookup misses. Each room's signal wiring calls `purge()`.
+Entries are also keyed by the release (core.release: RELEASE, or a hash of the installed code, templates and
+packages), so a deploy that changes how pages render never serves what the previous release rendered, while a
+purge (one generation for the install) still reaches both releases' workers during a rolling deploy.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+
+from core import release
 
 logger = logging.getLogger(__name__)
 
@@ -224,6 +229,7 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.release = release.identity()
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or has_credentials(request):
@@ -241,7 +247,7 @@ class PageCacheMiddleware:
         base = hashlib.blake2b(f"{base}|{origin}".encode(), digest_size=16).hexdigest()
         encoding = preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         cache = _cache()
-        key = f"pagecache:{base}:{encoding}"
+        key = f"pagecache:{self.release}:{base}:{encoding}"
         found = cache.get_many([GENERATION_KEY, key])
         generation = _generation(found)
         entry = found.get(key)
@@ -252,6 +258,6 @@ class PageCacheMiddleware:
             return response
         entries = build_entries(response, generation, now=time())
         # A coding that did not pay (a tiny body) stores the plain copy under its key, so the next lookup hits.
-        stored = {f"pagecache:{base}:{name}": entries.get(name, entries[""]) for name in ENCODINGS}
+        stored = {f"pagecache:{self.release}:{base}:{name}": entries.get(name, entries[""]) for name in ENCODINGS}
         cache.set_many(stored, settings.PAGE_CACHE_TIMEOUT)
         return answer(request, entries.get(encoding, entries[""]), source="miss")

@@ -1,9 +1,11 @@
 """What empties the page cache across the site: Wagtail's page, privacy, redirect, image, snippet and setting changes.
 
-Connected once by core.apps; every receiver calls core.pagecache.purge (rooms add their own, e.g. the shop's prices).
+Connected once by core.apps; every receiver calls core.pagecache.purge. Rooms name their own models that pages or
+cached answers show with `watch()` (the shop's products, the website's topics), so that those purge even when no
+admin registration makes them snippets.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail import signals as wagtail_signals
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
@@ -55,6 +57,29 @@ def _changed(sender, instance, update_fields=None):
         return
     if isinstance(instance, SHOWN_ON_PAGES) or sender in get_snippet_models():
         pagecache.purge(reason=f"{sender._meta.label} {instance.pk} changed")
+
+
+def _watched_saved(sender, instance, **kwargs):
+    pagecache.purge(reason=f"{sender._meta.label} {instance.pk} changed")
+
+
+def _watched_relation_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        pagecache.purge(reason=f"{type(instance)._meta.label} {instance.pk} relations changed")
+
+
+def watch(model) -> None:
+    """Purge whenever a row of `model` is saved or deleted, or one of its many-to-many relations changes (a bundle's
+    contents): for models that pages or public answers show and that are neither pages nor snippets."""
+    label = model._meta.label_lower
+    post_save.connect(_watched_saved, sender=model, dispatch_uid=f"core.purges.watch.saved.{label}")
+    post_delete.connect(_watched_saved, sender=model, dispatch_uid=f"core.purges.watch.deleted.{label}")
+    for field in model._meta.local_many_to_many:
+        m2m_changed.connect(
+            _watched_relation_changed,
+            sender=field.remote_field.through,
+            dispatch_uid=f"core.purges.watch.m2m.{label}.{field.name}",
+        )
 
 
 def connect() -> None:

@@ -174,6 +174,7 @@ def absolute_or_empty(request, url: str) -> str:
     summary="Products for sale, with prices, what they include and whether the caller owns them",
 )
 def list_products(request):
+    security.same_for_every_visitor(request)
     owned = entitlements.product_ids_for(security.caller(request))
     products = Product.objects.filter(active=True).prefetch_related("includes").order_by("name", "pk")
     return [product_out(product, owned, request) for product in products]
@@ -188,6 +189,7 @@ def list_products(request):
     summary="One product",
 )
 def get_product(request, slug: str = Path(..., max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")):
+    security.same_for_every_visitor(request)
     product = Product.objects.filter(active=True, slug=slug).prefetch_related("includes").first()
     if product is None:
         raise ApiError(404, "No such product for sale.")

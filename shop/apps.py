@@ -10,13 +10,14 @@ class ShopConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from core import purges
         from shop import checks  # noqa: F401 - registers the deploy checks
         from shop.models import Product
-        from shop.prices import notify_product_changed, purge_pages_showing
+        from shop.prices import notify_product_changed
 
-        # Guide and course pages, the home page's offers and the catalogue show prices: a product change purges.
-        post_save.connect(purge_pages_showing, sender=Product, dispatch_uid="shop.prices.saved")
-        post_delete.connect(purge_pages_showing, sender=Product, dispatch_uid="shop.prices.deleted")
+        # Guide and course pages, the home page's offers and the catalogue show prices and a bundle's contents:
+        # a product's change, or a change to what a bundle includes, purges.
+        purges.watch(Product)
         # Headless frontends rebuild what shows the product when told (publish webhooks).
         post_save.connect(notify_product_changed, sender=Product, dispatch_uid="shop.products.notify_saved")
         post_delete.connect(notify_product_changed, sender=Product, dispatch_uid="shop.products.notify_deleted")

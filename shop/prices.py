@@ -1,11 +1,7 @@
-"""Prices as readers see them: a product's change empties the page cache and tells headless frontends (connected
-in shop.apps)."""
+"""Prices as readers see them: a product's change tells headless frontends (connected in shop.apps; the page
+cache purge is core.purges.watch's)."""
 
-from core import pagecache, publish_webhooks
-
-
-def purge_pages_showing(sender, instance, **kwargs) -> None:
-    pagecache.purge(reason=f"product {instance.pk} changed")
+from core import publish_webhooks
 
 
 def notify_product_changed(sender, instance, **kwargs) -> None:

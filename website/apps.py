@@ -9,10 +9,14 @@ class WebsiteConfig(AppConfig):
 
     def ready(self):
         # The rooms below learn about these pages by registration, never by importing them.
+        from core import purges
         from core.models import register_author_index
         from shop import pages
-        from website.models import ArticleIndexPage, GuidePage, LegalPage
+        from website.models import ArticleIndexPage, GuidePage, LegalPage, Topic
 
         register_author_index(ArticleIndexPage.find_live)
         pages.register_product_page(GuidePage)
         pages.register_legal_pages(LegalPage.urls_by_slug)
+        # Topic names and descriptions show on articles, archives and feeds: purge on a change whether or not the
+        # admin registers topics as a snippet (a command or a data migration renames them too).
+        purges.watch(Topic)

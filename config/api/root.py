@@ -2,9 +2,10 @@
 
 import logging
 
+from django.conf import settings
 from ninja import NinjaAPI
 
-from config.api import errors
+from config.api import errors, security
 from core.errors import DomainError
 from courses import api as courses_api
 from shop import api as shop_api
@@ -28,11 +29,17 @@ Rate-limited requests (sign-in codes, logins, checkout starts, e-mail enrolments
 
 
 class BackcareAPI(NinjaAPI):
-    """Every /api/ answer depends on the caller (ownership, access, progress), so none is cached publicly."""
+    """/api/ answers depend on the caller (ownership, access, progress), so they are private, except a visitor's
+    answer from an endpoint that answers every visitor alike (`security.same_for_every_visitor`: the catalogue).
+    That one is public for shared caches (the page cache keeps and compresses it, purged like the pages) with
+    `max-age=0`, so browsers revalidate (a 304) rather than show an old price."""
 
     def create_response(self, request, data, *args, **kwargs):
         response = super().create_response(request, data, *args, **kwargs)
-        response["Cache-Control"] = "private, no-cache"
+        if response.status_code == 200 and security.shareable(request):
+            response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PAGE_CACHE_SHARED_MAX_AGE}"
+        else:
+            response["Cache-Control"] = "private, no-cache"
         response["Vary"] = "Cookie, Authorization, X-Session-Token"
         return response
 

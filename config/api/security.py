@@ -8,6 +8,7 @@ call) and are ignored: such a caller is anonymous unless it also presents a toke
 import logging
 
 from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 TOKEN_HEADER = "X-Session-Token"  # noqa: S105 - a header name, not a secret
 MAX_TOKEN_LENGTH = 200
 INVALID_TOKEN = "The session token is not valid or has expired. Sign in again."  # noqa: S105 - a message
+SHAREABLE_FLAG = "_api_same_for_every_visitor"
 
 
 def bearer_token(headers) -> str | None:
@@ -115,3 +117,25 @@ OPTIONAL = {"security": [{}]}
 def caller(request: HttpRequest):
     """The authenticated user (or AnonymousUser) the auth chain settled on."""
     return getattr(request, "auth", None) or request.user
+
+
+def same_for_every_visitor(request: HttpRequest) -> None:
+    """Declare that this endpoint answers every visitor alike (the catalogue): a visitor's answer may then be kept
+    by shared caches and the page cache (config.api.root). Callers with credentials still get a private one."""
+    setattr(request, SHAREABLE_FLAG, True)
+
+
+def presents_credentials(request: HttpRequest) -> bool:
+    """A session cookie, an Authorization header or an app token: whatever might make the answer this caller's."""
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "Authorization" in request.headers
+        or TOKEN_HEADER in request.headers
+    )
+
+
+def shareable(request: HttpRequest) -> bool:
+    """Whether this answer may be cached publicly: the endpoint said so and the caller is a visitor."""
+    if not getattr(request, SHAREABLE_FLAG, False) or presents_credentials(request):
+        return False
+    return not getattr(caller(request), "is_authenticated", False)

@@ -205,11 +205,62 @@ def test_who_am_i(client):
     assert signed_in["user"]["email"] == "reader@example.com"
 
 
-def test_responses_are_private_to_the_caller(client, guide):
-    response = client.get("/api/catalogue/products")
+def test_a_visitors_catalogue_is_public_and_a_callers_private(client, guide):
+    buyer = UserFactory()
 
-    assert response["Cache-Control"] == "private, no-cache"
-    assert "X-Session-Token" in response["Vary"]
+    visitor = client.get("/api/catalogue/products")
+    one = client.get(f"/api/catalogue/products/{guide.slug}")
+    by_token = client.get("/api/catalogue/products", headers=_auth(buyer))
+    by_basic_auth = client.get("/api/catalogue/products", headers={"Authorization": "Basic c3RhZ2luZzpwdw=="})
+    client.force_login(buyer)
+    by_session = client.get("/api/catalogue/products")
+
+    assert visitor["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    assert one["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    for response in (by_token, by_basic_auth, by_session):
+        assert response["Cache-Control"] == "private, no-cache"
+    for response in (visitor, by_token, by_session):
+        assert {"Cookie", "Authorization", "X-Session-Token"} <= {v.strip() for v in response["Vary"].split(",")}
+
+
+def test_other_answers_stay_private_even_for_visitors(client, guide):
+    missing = client.get("/api/catalogue/products/no-such-guide")
+    me = client.get("/api/account/me")
+
+    assert missing["Cache-Control"] == "private, no-store"
+    assert me["Cache-Control"] == "private, no-cache"
+
+
+def test_the_page_cache_keeps_a_visitors_catalogue_until_a_price_changes(
+    client, guide, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_ENABLED = True
+    ProductFactory.create_batch(3)  # a catalogue long enough to be worth compressing
+    first = client.get("/api/catalogue/products", headers={"Accept-Encoding": "gzip"})
+    second = client.get("/api/catalogue/products", headers={"Accept-Encoding": "gzip"})
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.price_amount = 2400
+        guide.save()
+
+    after = client.get("/api/catalogue/products")
+
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second["Content-Encoding"] == "gzip"
+    assert after["X-Page-Cache"] == "miss"
+    assert {p["slug"]: p["price"]["amount"] for p in after.json()}[guide.slug] == 2400
+
+
+def test_the_page_cache_never_answers_a_signed_in_caller_with_a_visitors_catalogue(client, guide, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    buyer = UserFactory()
+    grant(buyer, guide)
+    client.get("/api/catalogue/products")
+    client.get("/api/catalogue/products")
+
+    mine = client.get("/api/catalogue/products", headers=_auth(buyer))
+
+    assert not mine.has_header("X-Page-Cache")
+    assert mine.json()[0]["owned"] is True
 
 
 def _pdf() -> bytes:
