@@ -50,16 +50,16 @@ def _top_folder(name: str) -> str:
 
 
 class S3Storage(s3.S3Storage):
-    """django-storages' S3 storage that never overwrites: every new name carries a random part.
+    """django-storages' S3 storage that never overwrites: every new name goes into a folder of its own.
 
     Checking that a name is free and then writing is two steps, and two servers saving "guide.pdf" at the same
-    moment would both find it free; a random part in every name makes that collision practically impossible.
+    moment would both find it free; a random folder in every name makes that collision practically impossible,
+    and keeps the file's own name (what a buyer's download is called) as it was uploaded.
     """
 
     def get_available_name(self, name, max_length=None):
         folder, filename = posixpath.split(clean_name(name))
-        root, extension = posixpath.splitext(filename)
-        unique = posixpath.join(folder, f"{root}_{get_random_string(7)}{extension}")
+        unique = posixpath.join(folder, get_random_string(10), filename)
         return super().get_available_name(unique, max_length)
 
 

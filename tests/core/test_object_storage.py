@@ -67,7 +67,8 @@ def test_uploads_land_in_their_bucket_and_only_pictures_are_readable_from_the_st
     public, private = keys(moto_server, object_store.bucket), keys(moto_server, object_store.private_bucket)
 
     assert public == [picture.file.name]
-    assert picture.file.name.startswith("original_images/cover")
+    assert picture.file.name.startswith("original_images/")
+    assert picture.file.name.endswith("/cover.png")
     assert sorted(private) == sorted([guide.file.name, lesson.file.name, document.file.name])
     assert document.file.name.startswith("documents/")
     for name in private:
@@ -86,6 +87,8 @@ def test_two_uploads_with_one_name_both_keep_their_bytes(object_store, moto_serv
     second = ProductFile.objects.create(product=ProductFactory(), title="B", file=ContentFile(b"second", name="g.pdf"))
 
     assert first.file.name != second.file.name
+    assert first.file.name.endswith("/g.pdf")
+    assert second.file.name.endswith("/g.pdf")
     assert len(keys(moto_server, object_store.private_bucket)) == 2
     first.file.open("rb")
     second.file.open("rb")
