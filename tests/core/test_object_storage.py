@@ -203,3 +203,30 @@ def test_backup_and_restore_bring_back_the_buckets_files(moto_server, tmp_path, 
     assert sorted(keys(moto_server, fresh_store.private_bucket)) == sorted([guide.file.name, document.file.name])
     assert _anonymous_get(fresh_store, fresh_store.private_bucket, guide.file.name).status_code == 403
     assert storages["default"].exists(picture.file.name)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="restores into a SQLite file; PostgreSQL: tests/e2e")
+@pytest.mark.usefixtures("file_db")
+def test_a_backup_taken_on_local_disk_restores_onto_the_store(moto_server, tmp_path, settings, sqlite_template):
+    settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = tmp_path / "media", tmp_path / "private"
+    local = {
+        "original_images/cover.png": (settings.MEDIA_ROOT, _png()),
+        "documents/sheet.pdf": (settings.MEDIA_ROOT, b"members' sheet"),
+        "products/guide.pdf": (settings.PRIVATE_MEDIA_ROOT, b"%PDF-1.4 guide"),
+    }
+    for name, (root, content) in local.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+    path = backups.create(directory=tmp_path / "backups", key=KEY)
+
+    store = new_store(moto_server)
+    settings.STORAGES = {**settings.STORAGES, **store.storages()}
+    settings.BACKUP_KEY = KEY
+    with default_connection_on(copy_of(sqlite_template, tmp_path / "fresh.sqlite3")):
+        call_command("restore", str(path), stdout=io.StringIO())
+
+    assert keys(moto_server, store.bucket) == ["original_images/cover.png"]
+    assert keys(moto_server, store.private_bucket) == ["documents/sheet.pdf", "products/guide.pdf"]
+    for name, (_, content) in local.items():
+        with storages["private" if name.startswith("products/") else "default"].open(name, "rb") as handle:
+            assert handle.read() == content
