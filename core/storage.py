@@ -103,7 +103,8 @@ class MediaStorage(Storage):
 
     def url(self, name):
         if self.pick(name) is self.private:
-            raise ValueError("Documents have no public address: Wagtail's document view serves them.")
+            # NotImplementedError is how a storage says "no address"; Wagtail's document view then streams the file.
+            raise NotImplementedError("Documents have no public address: Wagtail's document view serves them.")
         return self.public.url(name)
 
     def get_modified_time(self, name):

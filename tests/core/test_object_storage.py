@@ -110,7 +110,7 @@ def test_ranges_of_a_private_file_are_read_from_the_store_without_the_rest(objec
 def test_a_document_has_no_address_on_the_store(object_store):
     document = Document.objects.create(title="Sheet", file=ContentFile(b"sheet", name="sheet.pdf"))
 
-    with pytest.raises(ValueError, match="no public address"):
+    with pytest.raises(NotImplementedError, match="no public address"):
         default_storage.url(document.file.name)
 
 

@@ -1,8 +1,8 @@
 """Outside-in: gunicorn whose files live on an S3-compatible store (moto's server on loopback, S3_* variables).
 
 A buyer downloads the stamped guide through the app and a stranger is refused; a student's video seeks by byte
-range from the store; a picture on a page comes from the public bucket; a paid file is never readable from the
-store itself.
+range from the store; a document in a restricted collection reaches only a signed-in reader; a picture on a page
+comes from the public bucket; a paid file is never readable from the store itself.
 """
 
 import io
@@ -13,7 +13,8 @@ import requests
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
-from wagtail.models import Page, Site
+from wagtail.documents.models import Document
+from wagtail.models import Collection, CollectionViewRestriction, Page, Site
 
 from courses.blocks import file_ids_in
 from courses.models import LessonFile
@@ -129,3 +130,27 @@ def test_a_picture_on_a_page_is_served_by_the_public_bucket_and_allowed_by_the_p
         assert fetched.status_code == 200, address
         assert fetched.headers["Content-Type"].startswith("image/")
     assert object_store.endpoint_url in img_src.split()
+
+
+def test_a_document_in_a_restricted_collection_comes_from_the_private_bucket_to_signed_in_readers_only(
+    object_store, moto_server, s3_site
+):
+    members = Collection.get_first_root_node().add_child(name="Members")
+    CollectionViewRestriction.objects.create(collection=members, restriction_type=CollectionViewRestriction.LOGIN)
+    secret = b"%PDF-1.4 members-only worksheet"
+    document = Document.objects.create(title="Sheet", collection=members, file=ContentFile(secret, name="sheet.pdf"))
+    reader = UserFactory(email="reader@example.com")
+
+    stranger = s3_site.get(document.url)
+    member = s3_site.get(document.url, sign_in(s3_site, reader))
+    from_the_store = requests.get(
+        f"{object_store.endpoint_url}/{object_store.private_bucket}/{document.file.name}", timeout=10
+    )
+
+    assert keys(moto_server, object_store.private_bucket) == [document.file.name]
+    assert keys(moto_server, object_store.bucket) == []
+    assert stranger.status_code == 302
+    assert secret not in stranger.content
+    assert member.status_code == 200
+    assert member.content == secret
+    assert from_the_store.status_code == 403
