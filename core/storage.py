@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.core.signals import setting_changed
@@ -122,6 +123,19 @@ def unwrap(storage):
 
 def is_object_store(storage) -> bool:
     return isinstance(unwrap(storage), S3Storage | MediaStorage)
+
+
+class StorageUnavailableError(Exception):
+    """The file store did not answer (the object store is down or refuses us): the file is not gone."""
+
+
+def read_bytes(storage, name: str) -> bytes:
+    """A whole file (a guide to stamp); FileNotFoundError if it is gone, StorageUnavailableError if the store fails."""
+    try:
+        with storage.open(name, "rb") as handle:
+            return handle.read()
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailableError(str(error)) from error
 
 
 @dataclass(frozen=True)
