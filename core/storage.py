@@ -138,6 +138,14 @@ def read_bytes(storage, name: str) -> bytes:
         raise StorageUnavailableError(str(error)) from error
 
 
+def file_size(storage, name: str) -> int:
+    """The file's size; FileNotFoundError if it is gone, StorageUnavailableError if the store fails."""
+    try:
+        return storage.size(name)
+    except (BotoCoreError, ClientError) as error:
+        raise StorageUnavailableError(str(error)) from error
+
+
 @dataclass(frozen=True)
 class StoredFile:
     name: str

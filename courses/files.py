@@ -10,6 +10,7 @@ from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from core import storage
+from core.errors import DomainError
 from courses.models import LessonFile
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,22 @@ def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     return start, end
 
 
+class LessonFileUnavailableError(DomainError):
+    """The file is gone from storage or the store does not answer: our fault, not the student's."""
+
+    status = 503
+    code = "file_unavailable"
+    title = "File unavailable"
+    message = "This file cannot be opened right now. We have been told; please try again later."
+
+
 def respond(*, request, lesson_file: LessonFile) -> HttpResponse:
     """The file, or the byte range asked for (206), so phones can play and seek videos."""
-    size = lesson_file.file.size
+    try:
+        size = storage.file_size(lesson_file.file.storage, lesson_file.file.name)
+    except (FileNotFoundError, storage.StorageUnavailableError) as error:
+        logger.exception("Could not open a lesson file", extra={"lesson_file_id": lesson_file.pk})
+        raise LessonFileUnavailableError from error
     wanted = parse_range(request.headers.get("Range", ""), size) if request.headers.get("Range") else None
     if wanted is False:
         response = HttpResponse(status=416)
