@@ -8,6 +8,8 @@ import environ
 from django.utils.csp import CSP
 from wagtail.embeds import oembed_providers
 
+from config.object_storage import ObjectStorageConfigError, ObjectStore
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -173,6 +175,29 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "config.static_files.StaticFilesStorage"},
 }
+# Object storage (config/object_storage.py): with S3_BUCKET set, public media and private files live on an
+# S3-compatible store (django-storages) instead of MEDIA_ROOT and PRIVATE_MEDIA_ROOT, so that several app servers
+# share them. Private files go to S3_PRIVATE_BUCKET, or under their own prefix of S3_BUCKET.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+OBJECT_STORE = None
+if S3_BUCKET:
+    OBJECT_STORE = ObjectStore(
+        bucket=S3_BUCKET,
+        private_bucket=env.str("S3_PRIVATE_BUCKET", default=""),
+        media_prefix=env.str("S3_MEDIA_PREFIX", default="media"),
+        private_prefix=env.str("S3_PRIVATE_PREFIX", default="private"),
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+        region=env.str("S3_REGION", default=""),
+        access_key_id=env.str("S3_ACCESS_KEY_ID", default=""),
+        secret_access_key=env.str("S3_SECRET_ACCESS_KEY", default=""),
+        addressing_style=env.str("S3_ADDRESSING_STYLE", default=""),
+        media_acl=env.str("S3_MEDIA_ACL", default=""),
+        custom_domain=env.str("S3_CUSTOM_DOMAIN", default=""),
+    )
+    try:
+        STORAGES.update(OBJECT_STORE.storages())
+    except ObjectStorageConfigError as error:
+        sys.exit(str(error))
 # Embedded mode (`make run`): Django serves uploaded media itself. Behind a real web server, off.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
@@ -222,12 +247,14 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.SELF],
     "form-action": [CSP.SELF, STRIPE_CHECKOUT_ORIGIN],
 }
+if OBJECT_STORE:
+    SECURE_CSP["img-src"] += OBJECT_STORE.media_origins()
 # Wagtail's editor writes inline scripts and styles: the admin keeps every other limit.
 ADMIN_CSP = {
     **SECURE_CSP,
     "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "blob:", "https:"],
+    "img-src": [*SECURE_CSP["img-src"], "blob:", "https:"],
     "frame-src": [CSP.SELF, *EMBED_FRAME_SOURCES],
     "form-action": [CSP.SELF],
 }

@@ -5,7 +5,9 @@ Called by the `backup` command (core) and the `restore` command (config, which t
 The database is copied first and online (SQLite's backup API, `pg_dump` for PostgreSQL), then the files: uploads
 are never overwritten, so the files present after the copy cover every row in it. Inside is a tar stream: the
 database, `media/…` (MEDIA_ROOT), `private/…` (PRIVATE_MEDIA_ROOT) and last `manifest.json` (when, which
-revision, which database, every file with its size and SHA-256). The stream is encrypted as it is written, in
+revision, which database, every file with its size and SHA-256). With the object store configured (S3_BUCKET),
+`media/…` and `private/…` are the objects of its public and private places, by the names the rows hold, streamed
+from it and written back to it on restore. The stream is encrypted as it is written, in
 1 MiB chunks of AES-256-GCM under a key derived from BACKUP_KEY and a random salt; each chunk's nonce carries its
 number and whether it is the last, so a reordered, cut or altered archive does not open. The file is created
 with mode 0600: it holds buyers' data, sessions and tokens.
@@ -37,9 +39,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.db import connections
 from django.utils import timezone
 
+from core import storage as file_storage
 from core.models import DeletionLog
 
 logger = logging.getLogger(__name__)
@@ -54,6 +58,8 @@ TAG_SIZE = 16
 MANIFEST = "manifest.json"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 FILE_ROOTS = {"media": "MEDIA_ROOT", "private": "PRIVATE_MEDIA_ROOT"}
+# The same places as storages: on the object store the backup reads and writes through them.
+FILE_STORAGES = {"media": "default", "private": "private"}
 NAME = re.compile(r"^backcare-\d{8}T\d{6}Z\.backup$")
 MANIFEST_MAX = 64 * 1024 * 1024
 
@@ -294,8 +300,14 @@ def dump_database(*, into: Path, alias: str = "default") -> Path:
     return target
 
 
+def _on_object_store(prefix: str) -> bool:
+    return file_storage.is_object_store(storages[FILE_STORAGES[prefix]])
+
+
 def _media_files() -> Iterator[tuple[str, Path]]:
     for prefix, setting in FILE_ROOTS.items():
+        if _on_object_store(prefix):
+            continue
         root = Path(getattr(settings, setting))
         if not root.is_dir():
             continue
@@ -331,6 +343,30 @@ def _add(archive: tarfile.TarFile, *, name: str, path: Path) -> dict:
     return {"path": name, "size": size, "sha256": reader.digest.hexdigest()}
 
 
+def _object_store_files() -> Iterator[tuple[str, str, str]]:
+    """(archive name, storage alias, stored name) of every object-store file, in name order."""
+    for prefix, alias in FILE_STORAGES.items():
+        if not _on_object_store(prefix):
+            continue
+        for found in sorted(file_storage.listing(storages[alias]), key=lambda found: found.name):
+            yield f"{prefix}/{found.name}", alias, found.name
+
+
+def _add_object(archive: tarfile.TarFile, *, name: str, alias: str, stored_name: str) -> dict:
+    # The GET is made before the entry's header is written, so a file gone meanwhile leaves the archive whole.
+    opened = file_storage.open_object(storages[alias], stored_name)
+    try:
+        info = tarfile.TarInfo(name)
+        info.size = opened.size
+        info.mode = 0o600
+        info.mtime = int(opened.modified.timestamp())
+        reader = _HashingReader(opened.body)
+        archive.addfile(info, reader)
+    finally:
+        opened.body.close()
+    return {"path": name, "size": opened.size, "sha256": reader.digest.hexdigest()}
+
+
 def file_name(when: datetime) -> str:
     return f"backcare-{when.astimezone(UTC):%Y%m%dT%H%M%SZ}.backup"
 
@@ -360,6 +396,11 @@ def create(*, directory: Path, key: str, alias: str = "default", now: datetime |
                         entries.append(_add(archive, name=name, path=path))
                     except FileNotFoundError:
                         # Only thumbnails are ever deleted (Wagtail remakes a rendition); no row needs it.
+                        logger.warning("A file went away while the backup ran", extra={"file": name})
+                for name, storage_alias, stored_name in _object_store_files():
+                    try:
+                        entries.append(_add_object(archive, name=name, alias=storage_alias, stored_name=stored_name))
+                    except FileNotFoundError:
                         logger.warning("A file went away while the backup ran", extra={"file": name})
                 manifest = json.dumps(
                     {
@@ -514,10 +555,30 @@ def conflicts(*, staged: Path, manifest: dict) -> list[str]:
         prefix, _, rest = entry["path"].partition("/")
         if prefix not in FILE_ROOTS:
             continue
+        if _on_object_store(prefix):
+            if _object_differs(alias=FILE_STORAGES[prefix], name=rest, entry=entry):
+                clashing.append(entry["path"])
+            continue
         target = Path(getattr(settings, FILE_ROOTS[prefix])) / rest
         if target.exists() and (target.stat().st_size != entry["size"] or _sha256(target) != entry["sha256"]):
             clashing.append(entry["path"])
     return clashing
+
+
+def _object_differs(*, alias: str, name: str, entry: dict) -> bool:
+    try:
+        opened = file_storage.open_object(storages[alias], name)
+    except FileNotFoundError:
+        return False
+    digest = hashlib.sha256()
+    try:
+        if opened.size != entry["size"]:
+            return True
+        for block in opened.body.iter_chunks(CHUNK):
+            digest.update(block)
+    finally:
+        opened.body.close()
+    return digest.hexdigest() != entry["sha256"]
 
 
 def _load_sqlite(*, staged: Path, alias: str) -> None:
@@ -572,6 +633,15 @@ def _place_files(*, staged: Path, manifest: dict) -> tuple[int, int]:
     for entry in manifest["files"]:
         prefix, _, rest = entry["path"].partition("/")
         if prefix not in FILE_ROOTS:
+            continue
+        if _on_object_store(prefix):
+            storage = storages[FILE_STORAGES[prefix]]
+            if storage.exists(rest):
+                present += 1
+                continue
+            with (staged / entry["path"]).open("rb") as content:
+                file_storage.write_exact(storage, rest, content)
+            written += 1
             continue
         target = Path(getattr(settings, FILE_ROOTS[prefix])) / rest
         if target.exists():

@@ -1,4 +1,7 @@
-"""Serving lesson files: the checks live in the view; this answers whole files and HTTP byte ranges."""
+"""Serving lesson files: the checks live in the view; this answers whole files and HTTP byte ranges.
+
+The bytes come through `core.storage.chunks`: from local disk, or streamed from the object store by ranged reads.
+"""
 
 import logging
 import re
@@ -6,11 +9,12 @@ import re
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
+from core import storage
+from core.errors import DomainError
 from courses.models import LessonFile
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 64 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -34,32 +38,38 @@ def parse_range(header: str, size: int) -> tuple[int, int] | bool | None:
     return start, end
 
 
-def _chunks(handle, start: int, length: int):
-    with handle:
-        handle.seek(start)
-        remaining = length
-        while remaining > 0:
-            data = handle.read(min(CHUNK, remaining))
-            if not data:
-                break
-            remaining -= len(data)
-            yield data
+class LessonFileUnavailableError(DomainError):
+    """The file is gone from storage or the store does not answer: our fault, not the student's."""
+
+    status = 503
+    code = "file_unavailable"
+    title = "File unavailable"
+    message = "This file cannot be opened right now. We have been told; please try again later."
 
 
 def respond(*, request, lesson_file: LessonFile) -> HttpResponse:
     """The file, or the byte range asked for (206), so phones can play and seek videos."""
-    size = lesson_file.file.size
+    try:
+        size = storage.file_size(lesson_file.file.storage, lesson_file.file.name)
+    except (FileNotFoundError, storage.StorageUnavailableError) as error:
+        logger.exception("Could not open a lesson file", extra={"lesson_file_id": lesson_file.pk})
+        raise LessonFileUnavailableError from error
     wanted = parse_range(request.headers.get("Range", ""), size) if request.headers.get("Range") else None
     if wanted is False:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
-    elif wanted is None:
+    elif wanted is None and not storage.is_object_store(lesson_file.file.storage):
         response = FileResponse(lesson_file.file.open("rb"), content_type=lesson_file.content_type)
+        response["Content-Length"] = str(size)
+    elif wanted is None:
+        response = StreamingHttpResponse(
+            storage.chunks(lesson_file.file.storage, lesson_file.file.name), content_type=lesson_file.content_type
+        )
         response["Content-Length"] = str(size)
     else:
         start, end = wanted
         response = StreamingHttpResponse(
-            _chunks(lesson_file.file.open("rb"), start, end - start + 1),
+            storage.chunks(lesson_file.file.storage, lesson_file.file.name, start=start, length=end - start + 1),
             status=206,
             content_type=lesson_file.content_type,
         )

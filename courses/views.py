@@ -89,6 +89,7 @@ def undo_lesson(request, lesson_id: int):
 
 
 @require_GET
+@shows_domain_errors
 def lesson_file(request, lesson_id: int, file_id: int, filename: str = ""):
     lesson = _live_lesson(lesson_id)
     if file_id not in sharing.file_ids_in_raw(lesson.body):

@@ -13,6 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from reportlab.pdfgen.canvas import Canvas
 
+from core import storage
 from core.errors import DomainError
 from shop import entitlements
 from shop.models import Download, Order, ProductFile
@@ -118,8 +119,15 @@ def serve(*, token: str, viewer, browser_key: str = "") -> ServedFile:
     if product_file.product_id not in entitlements.product_ids_for(user):
         raise DownloadRefusedError("Access to this product has ended, so it can no longer be downloaded.", status=403)
     order = Order.objects.filter(pk=grant.order_id, user=user).first() if grant.order_id else None
-    with product_file.file.open("rb") as handle:
-        content = handle.read()
+    try:
+        content = storage.read_bytes(product_file.file.storage, product_file.file.name)
+    except (FileNotFoundError, storage.StorageUnavailableError) as error:
+        # The buyer did nothing wrong: say so plainly and tell the logs (a lost upload, or the store is down).
+        logger.exception("Could not read a guide file", extra={"product_file_id": product_file.pk})
+        raise DownloadRefusedError(
+            "This file cannot be prepared for download right now. We have been told; please try again later.",
+            status=503,
+        ) from error
     name = Path(product_file.file.name).name
     content_type = "application/octet-stream"
     if product_file.format == ProductFile.Format.PDF:

@@ -10,6 +10,7 @@ from PIL import Image
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from tests.databases import copy_of, default_connection_on, migrate_template, save_copy
+from tests.objectstore import new_store, start_moto
 
 
 def pytest_configure(config):
@@ -97,3 +98,20 @@ def file_db(request, sqlite_template, django_db_blocker, tmp_path):
     path = copy_of(sqlite_template, tmp_path / "site.sqlite3")
     with django_db_blocker.unblock(), default_connection_on(path):
         yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory):
+    """moto's S3-compatible server on a free loopback port, one per test process, stopped by its pid."""
+    server = start_moto(tmp_path_factory.mktemp("moto"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def object_store(moto_server, settings):
+    """This test's files on the object store: two fresh buckets (public media, private files), STORAGES on them."""
+    store = new_store(moto_server)
+    settings.STORAGES = {**settings.STORAGES, **store.storages()}
+    settings.OBJECT_STORE = store
+    return store
