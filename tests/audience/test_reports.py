@@ -99,3 +99,32 @@ def test_every_chart_is_an_accessible_svg(ledger):
     )
     assert '<title id="revenue-eur-title">Net revenue per month in EUR</title>' in chart
     assert "2026-10: 25.00; 2026-11: 25.00" in chart
+
+
+def test_revenue_per_week_folds_days_into_weeks_starting_monday(ledger):
+    report = reports.revenue(reports.Filters(period="week"))
+
+    assert [row[:4] for row in report.table("by_period").rows] == [
+        ["week of 2026-10-12", "EUR", "Guide EUR", 1],
+        ["week of 2026-10-12", "USD", "Guide USD", 2],
+        ["week of 2026-11-09", "EUR", "Guide EUR", 1],
+        ["week of 2026-11-09", "USD", "Guide USD", 3],
+    ]
+
+
+def test_another_time_zone_buckets_in_that_zone(ledger, settings):
+    from datetime import UTC, datetime
+
+    from shop.models import Order
+
+    settings.TIME_ZONE = "Pacific/Auckland"  # 2026-10-31 20:00 UTC is 1 November there
+    Order.objects.filter(paid_at=scenario.OCT, amount_refunded=500).update(
+        paid_at=datetime(2026, 10, 31, 20, tzinfo=UTC)
+    )
+
+    report = reports.revenue(MONTHLY)
+
+    assert [row[:4] for row in report.table("by_period").rows if row[1] == "USD"] == [
+        ["2026-10", "USD", "Guide USD", 1],
+        ["2026-11", "USD", "Guide USD", 4],
+    ]
