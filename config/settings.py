@@ -33,6 +33,7 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 
 INSTALLED_APPS = [
     "config",
+    "audience",
     "website",
     "courses",
     "shop",
@@ -473,3 +474,10 @@ BACKUP_DIR = env.str("BACKUP_DIR", default="")
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
 if BACKUP_KEY and BACKUP_DIR:
     SCHEDULED_COMMANDS.append(("backup", ["--scheduled"], 3600))
+
+# --- Audience (audience/: anonymous view counts and the admin's reports) ---
+# Each page view sends one anonymous beacon (no cookie, no session; nothing under DNT or GPC), folded into
+# per-page daily totals by `rollup_page_views`. AUDIENCE_COUNT_VIEWS=0 switches the beacon off.
+AUDIENCE_COUNT_VIEWS = env.bool("AUDIENCE_COUNT_VIEWS", default=True)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("audience.context_processors.view_beacon")
+SCHEDULED_COMMANDS.append(("rollup_page_views", [], 24 * 3600))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("_allauth/", include("allauth.headless.urls")),
     path("shop/", include("shop.urls")),
+    path("audience/", include("audience.urls")),
     path("learn/", include("courses.urls")),
     path("account/", include("courses.account_urls")),
     path("", include("website.urls")),

@@ -35,7 +35,7 @@ from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from core import release
+from core import attribution, release
 
 logger = logging.getLogger(__name__)
 
@@ -104,13 +104,19 @@ def has_credentials(request) -> bool:
 
 
 def strip_tracking(request) -> str:
-    """Drop utm_*, gclid and fbclid from the request (nothing renders them) and return the sorted query string."""
+    """Drop utm_*, gclid and fbclid from the request (no page renders them) and return the sorted query string.
+
+    The dropped utm_* values stay on the request (core.attribution reads them on the uncached buy and enrol
+    pages, which keep them in their forms); nothing else sees them.
+    """
     query = request.META.get("QUERY_STRING", "")
     if not query:
         return ""
     pairs = parse_qsl(query, keep_blank_values=True)
     kept = [(name, value) for name, value in pairs if not TRACKING_PARAMETER.match(name)]
     if len(kept) != len(pairs):
+        dropped = {name.lower(): value for name, value in pairs if TRACKING_PARAMETER.match(name)}
+        setattr(request, attribution.TRACKING_ATTRIBUTE, dropped)
         request.META["QUERY_STRING"] = urlencode(kept)
         request.GET = QueryDict(request.META["QUERY_STRING"])
     return urlencode(sorted(kept))

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import attribution
 from core.accounts import normalise_email
 from core.errors import DomainError
 from courses import mail
@@ -65,9 +66,15 @@ class Confirmation:
     may_sign_in: bool
 
 
-def optin_token(*, email: str, course: CoursePage, now: datetime | None = None) -> str:
+def optin_token(
+    *, email: str, course: CoursePage, now: datetime | None = None, source: attribution.Source = attribution.NO_SOURCE
+) -> str:
     issued = int((now or timezone.now()).timestamp() * 1000)
-    return signing.dumps({"email": email, "course": course.pk, "at": issued}, salt=OPTIN_SALT, compress=True)
+    payload = {"email": email, "course": course.pk, "at": issued}
+    if source:
+        # The article and UTM values ride in the signed link until the student confirms; nothing is stored before.
+        payload["src"] = source.payload()
+    return signing.dumps(payload, salt=OPTIN_SALT, compress=True)
 
 
 def unsubscribe_token(*, user, course: CoursePage) -> str:
@@ -78,7 +85,7 @@ def unsubscribe_url(*, user, course: CoursePage) -> str:
     return reverse("courses:unsubscribe", args=[unsubscribe_token(user=user, course=course)])
 
 
-def request_enrolment(*, email: str, course: CoursePage) -> bool:
+def request_enrolment(*, email: str, course: CoursePage, source: attribution.Source = attribution.NO_SOURCE) -> bool:
     """Send the double opt-in e-mail; False when one went to this address for this course a moment ago.
 
     The link names the configured site address (WAGTAILADMIN_BASE_URL), never the request's Host.
@@ -90,7 +97,7 @@ def request_enrolment(*, email: str, course: CoursePage) -> bool:
     email = normalise_email(email)
     if not cache.add(f"courses:optin:{course.pk}:{email.lower()}", 1, RESEND_INTERVAL):
         return False
-    token = optin_token(email=email, course=course)
+    token = optin_token(email=email, course=course, source=source)
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("courses:confirm", args=[token])
     sent = mail.send(
         key=f"optin:{course.pk}:{hashlib.sha256(token.encode()).hexdigest()[:32]}",
@@ -103,21 +110,30 @@ def request_enrolment(*, email: str, course: CoursePage) -> bool:
     return sent
 
 
-def _read(token: str) -> tuple[str, CoursePage, int]:
+def _read(token: str) -> tuple[str, CoursePage, int, attribution.Source]:
     try:
         payload = signing.loads(token, salt=OPTIN_SALT, max_age=OPTIN_MAX_AGE)
         email = normalise_email(payload["email"])
         course = CoursePage.objects.live().get(pk=int(payload["course"]))
         issued = int(payload["at"])
-    except (signing.BadSignature, ValidationError, KeyError, TypeError, ValueError, CoursePage.DoesNotExist) as exc:
+        source = attribution.from_parameters(payload.get("src") or {})
+    except (
+        signing.BadSignature,
+        ValidationError,
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        CoursePage.DoesNotExist,
+    ) as exc:
         raise InvalidLinkError from exc
     if not course.is_free:
         raise InvalidLinkError
-    return email, course, issued
+    return email, course, issued, source
 
 
 def read_optin(*, token: str) -> tuple[str, CoursePage]:
-    email, course, _ = _read(token)
+    email, course, _, _ = _read(token)
     return email, course
 
 
@@ -139,12 +155,14 @@ def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
     """
     from core import accounts
 
-    email, course, issued = _read(token)
+    email, course, issued, source = _read(token)
+    source = attribution.existing(source)
     now = now or timezone.now()
     with transaction.atomic():
         user = accounts.user_for_email(email)
+        # The article and UTM values are kept only on a new enrolment: one source per place, never a history.
         enrolment, created = Enrolment.objects.select_for_update().get_or_create(
-            user=user, course=course, defaults={"source": Enrolment.FREE, "enrolled_at": now}
+            user=user, course=course, defaults={"source": Enrolment.FREE, "enrolled_at": now, **source.fields()}
         )
         if not created and enrolment.consent_at is not None and enrolment.consent_at.timestamp() * 1000 >= issued:
             raise LinkUsedError
@@ -158,14 +176,22 @@ def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
     return Confirmation(user=user, enrolment=enrolment, course=course, created=created, may_sign_in=_may_sign_in(user))
 
 
-def enrol(*, user, course: CoursePage, wants_email: bool, now: datetime | None = None) -> Enrolment:
+def enrol(
+    *,
+    user,
+    course: CoursePage,
+    wants_email: bool,
+    now: datetime | None = None,
+    source: attribution.Source = attribution.NO_SOURCE,
+) -> Enrolment:
     """A signed-in student starts a free course with one click (and may opt in to the e-mails)."""
     if not course.is_free or not course.live:
         raise NotFreeCourseError
     now = now or timezone.now()
+    source = attribution.existing(source)
     with transaction.atomic():
         enrolment, _ = Enrolment.objects.get_or_create(
-            user=user, course=course, defaults={"source": Enrolment.FREE, "enrolled_at": now}
+            user=user, course=course, defaults={"source": Enrolment.FREE, "enrolled_at": now, **source.fields()}
         )
         if wants_email and not enrolment.wants_email:
             enrolment.consent_at, enrolment.consent_text, enrolment.unsubscribed_at = now, CONSENT_TEXT, None

@@ -17,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 
 from config.api.fields import SeoField, StructuredDataField
 from core import privacy, seo
+from core.attribution import AttributedModel
 from core.storage import private_storage
 from courses.api_fields import CourseAccessField, LessonAccessField, LessonBodyField
 from courses.blocks import LessonBodyBlock
@@ -373,7 +374,7 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
         )
 
 
-class Enrolment(models.Model):
+class Enrolment(AttributedModel):
     """A student's place in a course: how they joined, their consent, where they are, when they finished."""
 
     FREE = "free"

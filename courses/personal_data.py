@@ -67,9 +67,15 @@ def _authenticator_kinds(user) -> list[dict]:
 
 
 def _orders(user) -> list[dict]:
-    rows = Order.objects.filter(user=user).select_related("product").order_by("created_at", "pk")
+    rows = Order.objects.filter(user=user).select_related("product", "source_page").order_by("created_at", "pk")
     return [
-        {"number": order.number, "product": order.product.name, **_plain(order, skip=_ORDER_SKIPPED)} for order in rows
+        {
+            "number": order.number,
+            "product": order.product.name,
+            "led_by_page": order.source_page.title if order.source_page else None,
+            **_plain(order, skip=_ORDER_SKIPPED),
+        }
+        for order in rows
     ]
 
 
@@ -90,14 +96,15 @@ def _entitlements(user) -> list[dict]:
 
 
 def _enrolments(user) -> list[dict]:
-    rows = Enrolment.objects.filter(user=user).select_related("course", "last_lesson").order_by("enrolled_at", "pk")
+    rows = Enrolment.objects.filter(user=user).select_related("course", "last_lesson", "source_page")
     return [
         {
             "course": row.course.title,
             "last_lesson": row.last_lesson.title if row.last_lesson else None,
+            "led_by_page": row.source_page.title if row.source_page else None,
             **_plain(row),
         }
-        for row in rows
+        for row in rows.order_by("enrolled_at", "pk")
     ]
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import accounts, privacy
+from core import accounts, attribution, privacy
 from core.errors import shows_domain_errors
 from courses import access, certificates, dashboard, enrolment, files, outline, progress, sharing
 from courses.forms import CertificateNameForm
@@ -139,13 +139,24 @@ def enrol(request, course_id: int):
     course = _free_course(course_id)
     if request.user.is_authenticated and _csrf_token_valid(request):
         # The signed-in student's own form on the course page: their address is proved, so they start at once.
-        enrolment.enrol(user=request.user, course=course, wants_email=bool(request.POST.get("emails")))
+        enrolment.enrol(
+            user=request.user,
+            course=course,
+            wants_email=bool(request.POST.get("emails")),
+            source=attribution.from_request(request),
+        )
         return HttpResponseRedirect(_first_lesson_url(course))
     email = request.POST.get("email", "")
+    source = attribution.from_request(request)
     try:
-        enrolment.request_enrolment(email=email, course=course)
+        enrolment.request_enrolment(email=email, course=course, source=source)
     except ValidationError:
-        context = {"course": course, "email": email[:254], "error": "Please enter a valid e-mail address."}
+        context = {
+            "course": course,
+            "email": email[:254],
+            "error": "Please enter a valid e-mail address.",
+            "source": source.parameters(),
+        }
         return render(request, "courses/enrol_form.html", context, status=400)
     # The same answer whether or not the address is known, and whether or not we just sent one.
     return render(request, "courses/enrol_sent.html", {"course": course})

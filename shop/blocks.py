@@ -3,6 +3,8 @@
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from core import attribution
+
 
 class ProductPromotionBlock(blocks.StructBlock):
     """Cover, title, price and a link to the uncached buy page (or "you own this"): a link, never a form,
@@ -24,8 +26,14 @@ class ProductPromotionBlock(blocks.StructBlock):
         product = value.get("product")
         request = (parent_context or {}).get("request")
         user = getattr(request, "user", None)
+        # The page this promotion sits in (the article): its links name it, the same for every reader, so the
+        # buy or enrol page can record which article led there (core.attribution).
+        carrier = (parent_context or {}).get("page")
+        source = attribution.Source(page_id=carrier.pk) if getattr(carrier, "pk", None) else attribution.NO_SOURCE
+        source_query = f"?{source.query()}" if source else ""
         context["product"] = product
         context["page"] = pages.page_for(product)
         context["owned"] = bool(product) and product.pk in entitlements.product_ids_for(user)
-        context["buy_url"] = product.get_buy_url() if product else ""
+        context["buy_url"] = product.get_buy_url() + source_query if product else ""
+        context["source_query"] = source_query
         return context

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from core import attribution
 from core.errors import DomainError
 from shop import entitlements, stripe_gateway
 from shop.models import CheckoutSession, Order, Product
@@ -76,7 +77,9 @@ def _unstarted(order: Order, user) -> bool:
     return same_buyer and order.status == Order.Status.PENDING and not order.stripe_session_id
 
 
-def _order_for(*, token: str, product: Product, user, browser_key: str, consent: bool | None) -> Order:
+def _order_for(
+    *, token: str, product: Product, user, browser_key: str, consent: bool | None, source: attribution.Source
+) -> Order:
     with transaction.atomic():
         order, created = Order.objects.select_for_update().get_or_create(
             checkout_token=token,
@@ -88,6 +91,8 @@ def _order_for(*, token: str, product: Product, user, browser_key: str, consent:
                 "currency": product.currency,
                 "browser_key": browser_key,
                 "delivery_consent_at": timezone.now() if consent else None,
+                # Set when the order is made, never changed: one page and the UTM values, not a history.
+                **source.fields(),
             },
         )
         if not created and order.browser_key != browser_key and _unstarted(order, user):
@@ -115,6 +120,7 @@ def start(
     claimed_quantity: str | None,
     absolute_url: Callable[[str], str],
     consent: bool | None = None,
+    source: attribution.Source = attribution.NO_SOURCE,
 ) -> CheckoutStart:
     """Create (or reuse) the order for this checkout form and return where to send the buyer.
 
@@ -122,6 +128,7 @@ def start(
     and only an error or an expired session moves to a new attempt (Stripe replays a key's first answer).
     `consent` is the buy page's immediate-delivery checkbox: False refuses, True is stored with a timestamp;
     None means the caller has no such checkbox (Stripe's page still states the waiver).
+    `source` is the article whose promotion led here and the UTM values: stored on the order, never sent to Stripe.
     """
     product = Product.objects.filter(slug=product_slug, active=True).first()
     if product is None:
@@ -140,7 +147,14 @@ def start(
     if product.pk in entitlements.product_ids_for(user):
         raise AlreadyOwnedError
     gateway = stripe_gateway.get_gateway()
-    order = _order_for(token=token, product=product, user=user, browser_key=browser_key, consent=consent)
+    order = _order_for(
+        token=token,
+        product=product,
+        user=user,
+        browser_key=browser_key,
+        consent=consent,
+        source=attribution.existing(source),
+    )
 
     if order.status == Order.Status.PAID:
         return CheckoutStart(order_id=order.pk, redirect_url=_success_url(order.stripe_session_id or ""))

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.attribution import AttributedModel
 from core.storage import private_storage
 from shop.money import format_money, major_text
 
@@ -83,7 +84,9 @@ class ProductFile(models.Model):
         return f"{self.title} ({self.get_format_display()})"
 
 
-class Order(models.Model):
+class Order(AttributedModel):
+    """One purchase attempt and, once paid, its ledger line; `source_page` and utm_* say which article led here."""
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         PAID = "paid", "Paid"

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core import accounts, login_codes
+from core import accounts, attribution, login_codes
 from core.errors import domain_error_page, shows_domain_errors
 from shop import checkout, demo_checkout, downloads, library, pages, receipts, stripe_gateway, webhooks
 from shop.models import Order, Product
@@ -55,6 +55,7 @@ def buy(request, slug):
             claimed_quantity=request.POST.get("quantity"),
             absolute_url=request.build_absolute_uri,
             consent=request.POST.get("consent") == "on",
+            source=attribution.from_request(request),
         )
     except checkout.CheckoutFailedError as error:
         # Trying again works: this page offers the button.
@@ -81,6 +82,8 @@ def _buy_context(request, product):
         "includes": list(product.includes.all()),
         "legal": checkout.legal_urls(),
         "consent_label": checkout.CONSENT_LABEL,
+        # The promotion's article and the UTM values this page was opened with, kept as hidden fields.
+        "source": attribution.from_request(request).parameters(),
     }
 
 

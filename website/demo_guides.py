@@ -46,9 +46,28 @@ LEGAL_PAGES = [
         "Privacy notice",
         "<p>We keep the e-mail address you buy with, what you bought and when, so that you can sign in and "
         "download your purchases again. Payment details are handled by Stripe and never reach us. We send you "
-        "e-mail about your purchases only. Write to us to see or delete what we hold about you.</p>",
+        "e-mail about your purchases only. Write to us to see or delete what we hold about you.</p>"
+        "<h2>What we count while you read</h2><p>Reading this site sets no cookie and stores nothing on your "
+        "device. When a page has loaded, your browser tells us once that it was viewed, and we add one to that "
+        "page's count for the day. We keep nothing else about the view: not your address, not your browser, "
+        "not who you are. If your browser sends Do Not Track or Global Privacy Control, not even that is "
+        "counted.</p>"
+        "<h2>Which article led to a purchase</h2><p>A link from an article to a guide or a course names the "
+        "article, and the campaign tags a newsletter or an advert adds to its links (utm_source and the like) "
+        "are carried along. If you then buy or sign up for the free course, your order or your place keeps "
+        "that one article and those tags, so that we learn which articles help people. We never keep a list "
+        "of what you read, and none of it is sent to Stripe.</p>"
+        "<h2>Why there is no cookie banner</h2><p>Nothing is stored on your device while you read and nothing "
+        "recognises you from one visit to the next, so there is nothing to ask your consent for. Signing in and "
+        "buying use a session cookie, which the service you asked for needs to work.</p>",
     ),
 ]
+# Privacy notices an older demo wrote, word for word: load_demo brings these up to date, never an edited one.
+OLD_PRIVACY_BODIES = (
+    "<p>We keep the e-mail address you buy with, what you bought and when, so that you can sign in and "
+    "download your purchases again. Payment details are handled by Stripe and never reach us. We send you "
+    "e-mail about your purchases only. Write to us to see or delete what we hold about you.</p>",
+)
 
 # What each guide's page says beyond the shop's facts (title, subtitle, year, chapters: shop/demo.py).
 # The testimonials are examples for the demo and say so: a real page quotes real readers, with their consent.
@@ -272,6 +291,9 @@ def load_legal_pages(home: Page) -> dict[str, LegalPage]:
             page = home.add_child(
                 instance=LegalPage(title=title, slug=slug, body=body, updated_on=date(2025, 1, 1), show_in_menus=False)
             )
+            page.save_revision().publish()
+        elif str(page.body) in OLD_PRIVACY_BODIES and slug == "privacy":
+            page.body, page.updated_on = body, date(2026, 11, 30)
             page.save_revision().publish()
         pages[slug] = page
     return pages
