@@ -20,6 +20,8 @@ urlpatterns = [
     path("shop/", include("shop.urls")),
     path("learn/", include("courses.urls")),
     path("account/", include("courses.account_urls")),
+    path("newsletter/", include("newsletter.urls")),
+    path("anymail/", include("anymail.urls")),
     path("", include("website.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -65,9 +65,12 @@ class Confirmation:
     may_sign_in: bool
 
 
-def optin_token(*, email: str, course: CoursePage, now: datetime | None = None) -> str:
+def optin_token(*, email: str, course: CoursePage, now: datetime | None = None, newsletter: bool = False) -> str:
     issued = int((now or timezone.now()).timestamp() * 1000)
-    return signing.dumps({"email": email, "course": course.pk, "at": issued}, salt=OPTIN_SALT, compress=True)
+    payload = {"email": email, "course": course.pk, "at": issued}
+    if newsletter:
+        payload["newsletter"] = 1
+    return signing.dumps(payload, salt=OPTIN_SALT, compress=True)
 
 
 def unsubscribe_token(*, user, course: CoursePage) -> str:
@@ -78,10 +81,11 @@ def unsubscribe_url(*, user, course: CoursePage) -> str:
     return reverse("courses:unsubscribe", args=[unsubscribe_token(user=user, course=course)])
 
 
-def request_enrolment(*, email: str, course: CoursePage) -> bool:
+def request_enrolment(*, email: str, course: CoursePage, newsletter: bool = False) -> bool:
     """Send the double opt-in e-mail; False when one went to this address for this course a moment ago.
 
     The link names the configured site address (WAGTAILADMIN_BASE_URL), never the request's Host.
+    `newsletter` (the unticked box) travels in the signed link and is stored only when it is pressed.
 
     Raises ValidationError for a malformed address and NotFreeCourseError for a paid course.
     """
@@ -90,7 +94,7 @@ def request_enrolment(*, email: str, course: CoursePage) -> bool:
     email = normalise_email(email)
     if not cache.add(f"courses:optin:{course.pk}:{email.lower()}", 1, RESEND_INTERVAL):
         return False
-    token = optin_token(email=email, course=course)
+    token = optin_token(email=email, course=course, newsletter=newsletter)
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("courses:confirm", args=[token])
     sent = mail.send(
         key=f"optin:{course.pk}:{hashlib.sha256(token.encode()).hexdigest()[:32]}",
@@ -104,6 +108,11 @@ def request_enrolment(*, email: str, course: CoursePage) -> bool:
 
 
 def _read(token: str) -> tuple[str, CoursePage, int]:
+    email, course, issued, _ = _read_all(token)
+    return email, course, issued
+
+
+def _read_all(token: str) -> tuple[str, CoursePage, int, bool]:
     try:
         payload = signing.loads(token, salt=OPTIN_SALT, max_age=OPTIN_MAX_AGE)
         email = normalise_email(payload["email"])
@@ -113,7 +122,7 @@ def _read(token: str) -> tuple[str, CoursePage, int]:
         raise InvalidLinkError from exc
     if not course.is_free:
         raise InvalidLinkError
-    return email, course, issued
+    return email, course, issued, payload.get("newsletter") == 1
 
 
 def read_optin(*, token: str) -> tuple[str, CoursePage]:
@@ -139,7 +148,7 @@ def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
     """
     from core import accounts
 
-    email, course, issued = _read(token)
+    email, course, issued, newsletter = _read_all(token)
     now = now or timezone.now()
     with transaction.atomic():
         user = accounts.user_for_email(email)
@@ -153,12 +162,16 @@ def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
         enrolment.consent_at = now
         enrolment.consent_text = CONSENT_TEXT
         enrolment.unsubscribed_at = None
-        enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at"])
+        # Only a tick is stored: leaving the box empty on a later sign-up withdraws nothing.
+        enrolment.wants_newsletter = enrolment.wants_newsletter or newsletter
+        enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at", "wants_newsletter"])
     logger.info("Free course enrolment confirmed", extra={"course": course.pk, "user": user.pk, "new": created})
     return Confirmation(user=user, enrolment=enrolment, course=course, created=created, may_sign_in=_may_sign_in(user))
 
 
-def enrol(*, user, course: CoursePage, wants_email: bool, now: datetime | None = None) -> Enrolment:
+def enrol(
+    *, user, course: CoursePage, wants_email: bool, newsletter: bool = False, now: datetime | None = None
+) -> Enrolment:
     """A signed-in student starts a free course with one click (and may opt in to the e-mails)."""
     if not course.is_free or not course.live:
         raise NotFreeCourseError
@@ -170,6 +183,9 @@ def enrol(*, user, course: CoursePage, wants_email: bool, now: datetime | None =
         if wants_email and not enrolment.wants_email:
             enrolment.consent_at, enrolment.consent_text, enrolment.unsubscribed_at = now, CONSENT_TEXT, None
             enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at"])
+        if newsletter and not enrolment.wants_newsletter:
+            enrolment.wants_newsletter = True
+            enrolment.save(update_fields=["wants_newsletter"])
     return enrolment
 
 

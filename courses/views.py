@@ -138,11 +138,16 @@ def enrol(request, course_id: int):
     course = _free_course(course_id)
     if request.user.is_authenticated and _csrf_token_valid(request):
         # The signed-in student's own form on the course page: their address is proved, so they start at once.
-        enrolment.enrol(user=request.user, course=course, wants_email=bool(request.POST.get("emails")))
+        enrolment.enrol(
+            user=request.user,
+            course=course,
+            wants_email=bool(request.POST.get("emails")),
+            newsletter=bool(request.POST.get("newsletter")),
+        )
         return HttpResponseRedirect(_first_lesson_url(course))
     email = request.POST.get("email", "")
     try:
-        enrolment.request_enrolment(email=email, course=course)
+        enrolment.request_enrolment(email=email, course=course, newsletter=bool(request.POST.get("newsletter")))
     except ValidationError:
         context = {"course": course, "email": email[:254], "error": "Please enter a valid e-mail address."}
         return render(request, "courses/enrol_form.html", context, status=400)

@@ -76,7 +76,9 @@ def _unstarted(order: Order, user) -> bool:
     return same_buyer and order.status == Order.Status.PENDING and not order.stripe_session_id
 
 
-def _order_for(*, token: str, product: Product, user, browser_key: str, consent: bool | None) -> Order:
+def _order_for(
+    *, token: str, product: Product, user, browser_key: str, consent: bool | None, newsletter: bool = False
+) -> Order:
     with transaction.atomic():
         order, created = Order.objects.select_for_update().get_or_create(
             checkout_token=token,
@@ -88,6 +90,7 @@ def _order_for(*, token: str, product: Product, user, browser_key: str, consent:
                 "currency": product.currency,
                 "browser_key": browser_key,
                 "delivery_consent_at": timezone.now() if consent else None,
+                "wants_newsletter": newsletter,
             },
         )
         if not created and order.browser_key != browser_key and _unstarted(order, user):
@@ -100,6 +103,9 @@ def _order_for(*, token: str, product: Product, user, browser_key: str, consent:
         if consent and order.delivery_consent_at is None:
             order.delivery_consent_at = timezone.now()
             order.save(update_fields=["delivery_consent_at"])
+        if newsletter and not order.wants_newsletter:
+            order.wants_newsletter = True
+            order.save(update_fields=["wants_newsletter"])
         if created:
             logger.info("Order created", extra={"order_id": order.pk, "product": product.slug, "consent": consent})
         return order
@@ -115,6 +121,7 @@ def start(
     claimed_quantity: str | None,
     absolute_url: Callable[[str], str],
     consent: bool | None = None,
+    newsletter: bool = False,
 ) -> CheckoutStart:
     """Create (or reuse) the order for this checkout form and return where to send the buyer.
 
@@ -122,6 +129,7 @@ def start(
     and only an error or an expired session moves to a new attempt (Stripe replays a key's first answer).
     `consent` is the buy page's immediate-delivery checkbox: False refuses, True is stored with a timestamp;
     None means the caller has no such checkbox (Stripe's page still states the waiver).
+    `newsletter` is the unticked "send me the newsletter" box; only a tick is stored (the newsletter reads it).
     """
     product = Product.objects.filter(slug=product_slug, active=True).first()
     if product is None:
@@ -140,7 +148,9 @@ def start(
     if product.pk in entitlements.product_ids_for(user):
         raise AlreadyOwnedError
     gateway = stripe_gateway.get_gateway()
-    order = _order_for(token=token, product=product, user=user, browser_key=browser_key, consent=consent)
+    order = _order_for(
+        token=token, product=product, user=user, browser_key=browser_key, consent=consent, newsletter=newsletter
+    )
 
     if order.status == Order.Status.PAID:
         return CheckoutStart(order_id=order.pk, redirect_url=_success_url(order.stripe_session_id or ""))

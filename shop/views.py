@@ -55,6 +55,7 @@ def buy(request, slug):
             claimed_quantity=request.POST.get("quantity"),
             absolute_url=request.build_absolute_uri,
             consent=request.POST.get("consent") == "on",
+            newsletter=request.POST.get("newsletter") == "on",
         )
     except checkout.CheckoutFailedError as error:
         # Trying again works: this page offers the button.
@@ -178,6 +179,7 @@ def demo_checkout_page(request, session_id):
             session_id=session_id,
             email=request.POST.get("email", ""),
             consent=request.POST.get("consent") == "on",
+            newsletter=request.POST.get("newsletter") == "on",
         )
         return _see_other(f"/shop/checkout/success/?session_id={session_id}")
     return render(request, "shop/demo_checkout.html", {"order": order, "session_id": session_id})
