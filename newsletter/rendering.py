@@ -18,6 +18,8 @@ PREVIEW_UNSUBSCRIBE = "#unsubscribe-link-in-the-sent-e-mail"
 _RELATIVE = re.compile(r'(href|src)="/(?!/)')
 _LINK = re.compile(r'<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', re.S | re.I)
 _BREAKS = re.compile(r"</(p|h\d|li|blockquote)>|<br\s*/?>", re.I)
+_ANCHOR = re.compile(r"<a\s", re.I)
+LINK_STYLE = "color:#0b6b5c;text-decoration:underline;"
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,9 @@ def body(*, issue: NewsletterIssue) -> Body:
             text_parts.append(f"{value}\n{'=' * len(value)}")
         elif kind == "paragraph":
             fragment = absolute(expand_db_html(value.source))
-            html_parts.append(render_to_string("newsletter/email/block_paragraph.html", {"html": fragment}))
+            # Mail apps drop <style>: the site's link colour goes on each link.
+            styled = _ANCHOR.sub(f'<a style="{LINK_STYLE}" ', fragment)
+            html_parts.append(render_to_string("newsletter/email/block_paragraph.html", {"html": styled}))
             text_parts.append(_text_of(fragment))
         elif kind == "button":
             html_parts.append(render_to_string("newsletter/email/block_button.html", dict(value)))
