@@ -4,11 +4,30 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from newsletter import admin_views
 from newsletter.models import NewsletterIssue, Send, Subscriber
+
+
+class WithoutActions(ModelPermissionPolicy):
+    """A model permission policy that refuses some actions to everyone, superusers included."""
+
+    def __init__(self, model, *, refused: set[str]):
+        super().__init__(model)
+        self.refused = refused
+
+    def user_has_permission(self, user, action):
+        return action not in self.refused and super().user_has_permission(user, action)
+
+
+# Nobody ticks consent for someone else: subscribers come only from the person's own yes.
+register_permission_policy(Subscriber, WithoutActions(Subscriber, refused={"add"}))
+# A send starts only from an issue's "Send…" form (newsletter.sending.start), and its record stays as it was.
+register_permission_policy(Send, WithoutActions(Send, refused={"add", "change", "delete"}))
 
 
 class IssueViewSet(SnippetViewSet):
@@ -23,6 +42,7 @@ class SubscriberViewSet(SnippetViewSet):
     """One page per person: consent and where it came from, withdrawal, and any bounce or complaint."""
 
     model = Subscriber
+    # Nobody ticks consent for someone else: subscribers come only from the person's own yes.
     icon = "user"
     menu_label = "Subscribers"
     list_display = ["email", "status", "consent_source", "consent_at", "suppressed_at"]
@@ -55,6 +75,7 @@ class SubscriberViewSet(SnippetViewSet):
 
 class SendViewSet(SnippetViewSet):
     model = Send
+    # A send starts only from an issue's "Send…" form (newsletter.sending.start), and its record stays as it was.
     icon = "mail"
     menu_label = "Sends"
     url_namespace = "newsletter_send"

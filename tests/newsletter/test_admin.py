@@ -95,3 +95,10 @@ def test_people_without_the_permission_cannot_send(issue, client, django_user_mo
 
     assert response.status_code in (302, 403)
     assert not Send.objects.exists()
+
+
+def test_sends_and_consent_cannot_be_made_up_in_the_admin(db, client, editor):
+    assert client.get("/admin/snippets/newsletter/send/add/").status_code in (302, 403)
+    assert client.get("/admin/snippets/newsletter/subscriber/add/").status_code in (302, 403)
+    assert client.get("/admin/snippets/newsletter/send/").status_code == 200
+    assert client.get("/admin/snippets/newsletter/subscriber/").status_code == 200
