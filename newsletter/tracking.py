@@ -4,8 +4,12 @@ A bounce, a complaint or a rejection stops the newsletter to that address (shown
 report that carries a newsletter e-mail's outbox key (anymail metadata) also counts on that send's figures.
 """
 
+import functools
 import logging
 
+from django.conf import settings
+from django.http import Http404
+from django.urls import URLPattern
 from django.utils import timezone
 
 from newsletter import consent
@@ -51,3 +55,26 @@ def connect() -> None:
     from anymail.signals import tracking
 
     tracking.connect(_receiver, dispatch_uid="newsletter.tracking")
+
+
+def _only_with_a_secret(view):
+    """Anymail accepts reports without its basic-auth secret (with a warning): anyone could then post a fake bounce
+    and stop someone's newsletter. Until `ANYMAIL["WEBHOOK_SECRET"]` is set, its endpoints do not exist."""
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not (getattr(settings, "ANYMAIL", None) or {}).get("WEBHOOK_SECRET"):
+            raise Http404("Provider webhooks are not configured.")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def anymail_urls() -> list[URLPattern]:
+    """django-anymail's webhook URLs (mounted by config/urls.py at /anymail/), each behind the secret check."""
+    from anymail.urls import urlpatterns
+
+    return [
+        URLPattern(pattern.pattern, _only_with_a_secret(pattern.callback), pattern.default_args, pattern.name)
+        for pattern in urlpatterns
+    ]

@@ -116,3 +116,13 @@ def test_the_subscriber_page_in_the_admin_shows_the_bounce(issue, client, django
 
     assert "Stopped: bounced" in page
     assert "user unknown" in page
+
+
+def test_without_the_webhook_secret_the_endpoints_do_not_exist(issue, client, settings):
+    _sent(issue, "reader@example.com")
+    settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
+
+    response = _post(client, _event("complained", "reader@example.com"))
+
+    assert response.status_code == 404
+    assert Subscriber.objects.get(email="reader@example.com").subscribed
