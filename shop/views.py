@@ -179,7 +179,6 @@ def demo_checkout_page(request, session_id):
             session_id=session_id,
             email=request.POST.get("email", ""),
             consent=request.POST.get("consent") == "on",
-            newsletter=request.POST.get("newsletter") == "on",
         )
         return _see_other(f"/shop/checkout/success/?session_id={session_id}")
     return render(request, "shop/demo_checkout.html", {"order": order, "session_id": session_id})
