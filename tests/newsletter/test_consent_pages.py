@@ -129,3 +129,31 @@ def test_preferences_need_a_sign_in(db, client):
 
     assert response.status_code == 302
     assert Subscriber.objects.get(email="someone@example.com").subscribed
+
+
+def test_the_headless_checkout_and_enrolment_take_the_box_too(world, client, settings):
+    from tests.api.conftest import session_token
+    from tests.shop.factories import ProductFactory
+
+    settings.SHOP_DEMO = True
+    buyer = UserFactory()
+    guide = ProductFactory(slug="api-guide")
+    headers = {"X-Session-Token": session_token(buyer)}
+
+    bought = client.post(
+        "/api/checkout",
+        {"product": guide.slug, "consent": True, "newsletter": True},
+        content_type="application/json",
+        headers=headers,
+    )
+    enrolled = client.post(
+        f"/api/learning/courses/{world.free.pk}/enrol",
+        {"newsletter": True},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert bought.status_code == 201
+    assert Order.objects.get(pk=bought.json()["order_id"]).wants_newsletter
+    assert enrolled.status_code in (200, 201)
+    assert Enrolment.objects.get(user=buyer, course=world.free).wants_newsletter
