@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import make_msgid
 from django.db import transaction
 from django.utils import timezone
 
@@ -90,7 +89,7 @@ def _with_preheader(html: str, preheader: str) -> str:
 def _message_id(key: str) -> str:
     """One Message-ID per delivery: a copy sent twice after a crash is the same message to the mailbox."""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "localhost"
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}.newsletter@{domain}>" if domain else make_msgid()
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}.newsletter@{domain}>"
 
 
 def _queue(delivery: Delivery) -> bool:
