@@ -34,6 +34,7 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 INSTALLED_APPS = [
     "config",
     "audience",
+    "newsletter",
     "website",
     "courses",
     "shop",
@@ -296,6 +297,8 @@ MAILERS = {
     }
 }
 ANYMAIL = env.json("ANYMAIL", default={})
+# django-anymail's tracking webhooks (/anymail/<provider>/tracking/) report bounces and complaints to the newsletter.
+INSTALLED_APPS.append("anymail")
 
 # Background work: Django's task framework, stored in the database and run by `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -411,6 +414,13 @@ SCHEDULED_COMMANDS.append(("reconcile_stripe", ["--since", "3d"], 3600))
 # --- Courses ---
 # Queue the "your next lesson is open" e-mails every five minutes (each goes once per student and lesson).
 SCHEDULED_COMMANDS.append(("send_due_lessons", [], 300))
+
+# --- Newsletter ---
+# At most this many newsletter e-mails a second (the provider's sending rate), written to the outbox in batches.
+NEWSLETTER_RATE = env.float("NEWSLETTER_RATE", default=5.0)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=50)
+# The scheduler runs commands one after another, so each run sends for at most 45 seconds of the minute.
+SCHEDULED_COMMANDS.append(("send_newsletters", ["--max-seconds", "45"], 60))
 
 # --- Accounts people run themselves (/account/) ---
 # Orders of a deleted account keep the e-mail, amounts, country and consent this many years (tax records),

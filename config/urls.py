@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from config import views
 from config.api.root import api, v2_urls
+from newsletter import tracking
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("audience/", include("audience.urls")),
     path("learn/", include("courses.urls")),
     path("account/", include("courses.account_urls")),
+    path("newsletter/", include("newsletter.urls")),
+    path("anymail/", include(tracking.anymail_urls())),
     path("", include("website.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -26,18 +26,26 @@ STALE_CLAIM = timedelta(minutes=10)
 
 
 def enqueue_email(
-    *, key: str, to: str, subject: str, template: str, context: dict, headers: dict[str, str] | None = None
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict,
+    headers: dict[str, str] | None = None,
+    schedule: bool = True,
 ) -> bool:
     """Write the e-mail to the outbox (once per key) and send it after the caller's transaction commits.
 
-    Returns False, writing nothing, when an e-mail with this key already exists.
+    Returns False, writing nothing, when an e-mail with this key already exists. `schedule=False` leaves the
+    sending to the caller (a newsletter paces its batches itself); `send_outbox` still sends what it leaves.
     """
     with transaction.atomic():
         row, created = OutboxEmail.objects.get_or_create(
             key=key,
             defaults={"to": to, "subject": subject, "template": template, "context": context, "headers": headers or {}},
         )
-    if created:
+    if created and schedule:
         transaction.on_commit(lambda: _schedule(row.pk))
     return created
 
@@ -76,6 +84,9 @@ def render(row: OutboxEmail) -> EmailMultiAlternatives:
     html = render_to_string(f"{row.template}.html", context)
     message = EmailMultiAlternatives(subject=row.subject, body=text, to=[row.to], headers=row.headers or None)
     message.attach_alternative(html, "text/html")
+    # django-anymail sends this with the message and hands it back on the provider's delivery and bounce
+    # events, which is how they find the row (other backends ignore the attribute).
+    message.metadata = {"outbox_key": row.key}
     return message
 
 

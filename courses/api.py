@@ -145,6 +145,12 @@ class EnrolIn(Schema):
     emails: bool = Field(
         False, strict=True, description="Signed-in students: also send each lesson by e-mail as it opens."
     )
+    newsletter: bool = Field(
+        False,
+        strict=True,
+        description='The person ticked an (unticked by default) "send me the newsletter" box. For visitors it '
+        "counts once they confirm their address.",
+    )
 
 
 class EnrolOut(Schema):
@@ -325,12 +331,12 @@ def enrol(request, payload: EnrolIn, course_id: int = Id()):
     user = security.caller(request)
     try:
         if user.is_authenticated:
-            enrolment.enrol(user=user, course=course, wants_email=payload.emails)
+            enrolment.enrol(user=user, course=course, wants_email=payload.emails, newsletter=payload.newsletter)
             first = course.lessons().first()
             return 200, {"status": "enrolled", "first_lesson": _lesson_ref(first, request)}
         if not payload.email:
             raise ApiError(400, "Give an e-mail address, or sign in first.", fields=[_field_email()])
-        enrolment.request_enrolment(email=payload.email, course=course)
+        enrolment.request_enrolment(email=payload.email, course=course, newsletter=payload.newsletter)
     except DjangoValidationError as error:
         raise ApiError(400, "That is not an e-mail address.", fields=[_field_email()]) from error
     # The same answer whether or not the address is known, and whether or not a message just went.

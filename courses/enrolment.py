@@ -67,13 +67,20 @@ class Confirmation:
 
 
 def optin_token(
-    *, email: str, course: CoursePage, now: datetime | None = None, source: attribution.Source = attribution.NO_SOURCE
+    *,
+    email: str,
+    course: CoursePage,
+    now: datetime | None = None,
+    source: attribution.Source = attribution.NO_SOURCE,
+    newsletter: bool = False,
 ) -> str:
     issued = int((now or timezone.now()).timestamp() * 1000)
     payload = {"email": email, "course": course.pk, "at": issued}
     if source:
         # The article and UTM values ride in the signed link until the student confirms; nothing is stored before.
         payload["src"] = source.payload()
+    if newsletter:
+        payload["newsletter"] = 1
     return signing.dumps(payload, salt=OPTIN_SALT, compress=True)
 
 
@@ -85,10 +92,13 @@ def unsubscribe_url(*, user, course: CoursePage) -> str:
     return reverse("courses:unsubscribe", args=[unsubscribe_token(user=user, course=course)])
 
 
-def request_enrolment(*, email: str, course: CoursePage, source: attribution.Source = attribution.NO_SOURCE) -> bool:
+def request_enrolment(
+    *, email: str, course: CoursePage, source: attribution.Source = attribution.NO_SOURCE, newsletter: bool = False
+) -> bool:
     """Send the double opt-in e-mail; False when one went to this address for this course a moment ago.
 
     The link names the configured site address (WAGTAILADMIN_BASE_URL), never the request's Host.
+    `newsletter` (the unticked box) travels in the signed link and is stored only when it is pressed.
 
     Raises ValidationError for a malformed address and NotFreeCourseError for a paid course.
     """
@@ -97,7 +107,7 @@ def request_enrolment(*, email: str, course: CoursePage, source: attribution.Sou
     email = normalise_email(email)
     if not cache.add(f"courses:optin:{course.pk}:{email.lower()}", 1, RESEND_INTERVAL):
         return False
-    token = optin_token(email=email, course=course, source=source)
+    token = optin_token(email=email, course=course, source=source, newsletter=newsletter)
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("courses:confirm", args=[token])
     sent = mail.send(
         key=f"optin:{course.pk}:{hashlib.sha256(token.encode()).hexdigest()[:32]}",
@@ -111,6 +121,11 @@ def request_enrolment(*, email: str, course: CoursePage, source: attribution.Sou
 
 
 def _read(token: str) -> tuple[str, CoursePage, int, attribution.Source]:
+    email, course, issued, source, _ = _read_all(token)
+    return email, course, issued, source
+
+
+def _read_all(token: str) -> tuple[str, CoursePage, int, attribution.Source, bool]:
     try:
         payload = signing.loads(token, salt=OPTIN_SALT, max_age=OPTIN_MAX_AGE)
         email = normalise_email(payload["email"])
@@ -129,7 +144,7 @@ def _read(token: str) -> tuple[str, CoursePage, int, attribution.Source]:
         raise InvalidLinkError from exc
     if not course.is_free:
         raise InvalidLinkError
-    return email, course, issued, source
+    return email, course, issued, source, payload.get("newsletter") == 1
 
 
 def read_optin(*, token: str) -> tuple[str, CoursePage]:
@@ -155,7 +170,7 @@ def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
     """
     from core import accounts
 
-    email, course, issued, source = _read(token)
+    email, course, issued, source, newsletter = _read_all(token)
     source = attribution.existing(source)
     now = now or timezone.now()
     with transaction.atomic():
@@ -171,7 +186,9 @@ def confirm(*, token: str, now: datetime | None = None) -> Confirmation:
         enrolment.consent_at = now
         enrolment.consent_text = CONSENT_TEXT
         enrolment.unsubscribed_at = None
-        enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at"])
+        # Only a tick is stored: leaving the box empty on a later sign-up withdraws nothing.
+        enrolment.wants_newsletter = enrolment.wants_newsletter or newsletter
+        enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at", "wants_newsletter"])
     logger.info("Free course enrolment confirmed", extra={"course": course.pk, "user": user.pk, "new": created})
     return Confirmation(user=user, enrolment=enrolment, course=course, created=created, may_sign_in=_may_sign_in(user))
 
@@ -181,6 +198,7 @@ def enrol(
     user,
     course: CoursePage,
     wants_email: bool,
+    newsletter: bool = False,
     now: datetime | None = None,
     source: attribution.Source = attribution.NO_SOURCE,
 ) -> Enrolment:
@@ -196,6 +214,9 @@ def enrol(
         if wants_email and not enrolment.wants_email:
             enrolment.consent_at, enrolment.consent_text, enrolment.unsubscribed_at = now, CONSENT_TEXT, None
             enrolment.save(update_fields=["consent_at", "consent_text", "unsubscribed_at"])
+        if newsletter and not enrolment.wants_newsletter:
+            enrolment.wants_newsletter = True
+            enrolment.save(update_fields=["wants_newsletter"])
     return enrolment
 
 

@@ -387,6 +387,11 @@ class Enrolment(AttributedModel):
     consent_at = models.DateTimeField(null=True, blank=True, help_text="When the student confirmed the e-mails.")
     consent_text = models.TextField(blank=True, help_text="The words the student agreed to.")
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    wants_newsletter = models.BooleanField(
+        default=False,
+        help_text='The student ticked "send me the newsletter" when signing up (unticked by default); '
+        "it counts from the confirmation. The newsletter reads it.",
+    )
     last_lesson = models.ForeignKey(LessonPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     last_seen_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, help_text="When every required lesson was first done.")

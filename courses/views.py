@@ -144,12 +144,15 @@ def enrol(request, course_id: int):
             course=course,
             wants_email=bool(request.POST.get("emails")),
             source=attribution.from_request(request),
+            newsletter=bool(request.POST.get("newsletter")),
         )
         return HttpResponseRedirect(_first_lesson_url(course))
     email = request.POST.get("email", "")
     source = attribution.from_request(request)
     try:
-        enrolment.request_enrolment(email=email, course=course, source=source)
+        enrolment.request_enrolment(
+            email=email, course=course, source=source, newsletter=bool(request.POST.get("newsletter"))
+        )
     except ValidationError:
         context = {
             "course": course,

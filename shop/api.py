@@ -81,6 +81,11 @@ class CheckoutIn(Schema):
             "right to withdraw (the EU waiver): show a checkbox and send true."
         ),
     )
+    newsletter: bool = Field(
+        False,
+        strict=True,
+        description='The buyer ticked an (unticked by default) "send me the newsletter" box.',
+    )
 
 
 class CheckoutOut(Schema):
@@ -215,6 +220,7 @@ def start_checkout(request, payload: CheckoutIn):
         claimed_quantity=None,
         absolute_url=request.build_absolute_uri,
         consent=payload.consent,
+        newsletter=payload.newsletter,
     )
     return 201, {"order_id": started.order_id, "checkout_url": request.build_absolute_uri(started.redirect_url)}
 

@@ -78,7 +78,14 @@ def _unstarted(order: Order, user) -> bool:
 
 
 def _order_for(
-    *, token: str, product: Product, user, browser_key: str, consent: bool | None, source: attribution.Source
+    *,
+    token: str,
+    product: Product,
+    user,
+    browser_key: str,
+    consent: bool | None,
+    source: attribution.Source,
+    newsletter: bool = False,
 ) -> Order:
     with transaction.atomic():
         order, created = Order.objects.select_for_update().get_or_create(
@@ -93,6 +100,7 @@ def _order_for(
                 "delivery_consent_at": timezone.now() if consent else None,
                 # Set when the order is made, never changed: one page and the UTM values, not a history.
                 **source.fields(),
+                "wants_newsletter": newsletter,
             },
         )
         if not created and order.browser_key != browser_key and _unstarted(order, user):
@@ -105,6 +113,9 @@ def _order_for(
         if consent and order.delivery_consent_at is None:
             order.delivery_consent_at = timezone.now()
             order.save(update_fields=["delivery_consent_at"])
+        if newsletter and not order.wants_newsletter:
+            order.wants_newsletter = True
+            order.save(update_fields=["wants_newsletter"])
         if created:
             logger.info("Order created", extra={"order_id": order.pk, "product": product.slug, "consent": consent})
         return order
@@ -121,6 +132,7 @@ def start(
     absolute_url: Callable[[str], str],
     consent: bool | None = None,
     source: attribution.Source = attribution.NO_SOURCE,
+    newsletter: bool = False,
 ) -> CheckoutStart:
     """Create (or reuse) the order for this checkout form and return where to send the buyer.
 
@@ -129,6 +141,7 @@ def start(
     `consent` is the buy page's immediate-delivery checkbox: False refuses, True is stored with a timestamp;
     None means the caller has no such checkbox (Stripe's page still states the waiver).
     `source` is the article whose promotion led here and the UTM values: stored on the order, never sent to Stripe.
+    `newsletter` is the unticked "send me the newsletter" box; only a tick is stored (the newsletter reads it).
     """
     product = Product.objects.filter(slug=product_slug, active=True).first()
     if product is None:
@@ -154,6 +167,7 @@ def start(
         browser_key=browser_key,
         consent=consent,
         source=attribution.existing(source),
+        newsletter=newsletter,
     )
 
     if order.status == Order.Status.PAID:

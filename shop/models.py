@@ -129,6 +129,11 @@ class Order(AttributedModel):
         ),
     )
     browser_key = models.CharField(max_length=64, blank=True, help_text="Identifies the browser that started it.")
+    wants_newsletter = models.BooleanField(
+        default=False,
+        help_text='The buyer ticked "send me the newsletter" on our buy page (unticked by default); '
+        "the newsletter reads it once the order is paid.",
+    )
     payment_problem = models.CharField(
         max_length=500, blank=True, help_text="Why a payment for this order was not accepted (it needs a refund)."
     )

@@ -56,6 +56,7 @@ def buy(request, slug):
             absolute_url=request.build_absolute_uri,
             consent=request.POST.get("consent") == "on",
             source=attribution.from_request(request),
+            newsletter=request.POST.get("newsletter") == "on",
         )
     except checkout.CheckoutFailedError as error:
         # Trying again works: this page offers the button.

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FLOORS = {"core": 0, "shop": 1, "courses": 2, "website": 3, "audience": 4}
+FLOORS = {"core": 0, "shop": 1, "courses": 2, "website": 3, "audience": 4, "newsletter": 4}
 # config modules any room may import: the API's error shape, field types and authentication, no room inside.
 CONFIG_PLUMBING = {"config.api.errors", "config.api.fields", "config.api.security", "config.api.types"}
 TEMPLATE_TAG = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
 TEMPLATE_NAME = re.compile(r"{%\s*(?:extends|include)\s+[\"']([^\"']+)[\"']")
-MODEL_STRING = re.compile(r"^(?P<room>core|shop|courses|website|audience)\.(?P<name>[A-Za-z_]\w*)$")
+MODEL_STRING = re.compile(r"^(?P<room>core|shop|courses|website|audience|newsletter)\.(?P<name>[A-Za-z_]\w*)$")
 MIGRATION_NAME = re.compile(r"^\d{4}_\w+$")
 
 

@@ -121,6 +121,7 @@ LIMITED = [
 # enrolment form sends mail like a code request, the others take a password.
 LIMITED_FORM_VIEWS = {
     "courses.views.enrol": "sign_in_code",
+    "newsletter.views.subscribe": "sign_in_code",
     "wagtail.admin.views.account.LoginView": "login",
     "django.contrib.auth.views.LoginView": "login",  # Wagtail's sign-in for login-restricted pages
     "wagtail.views.authenticate_with_password": "login",

@@ -89,7 +89,7 @@ def follow(journey: Journey, key: str) -> None:
 def pay_in_demo_checkout(journey: Journey, email: str) -> None:
     """From a product's buy page: agree, continue, then pay on the demo checkout with this address."""
     page = journey.page
-    page.get_by_role("main").get_by_role("checkbox").check()
+    page.get_by_role("main").get_by_role("checkbox", name=re.compile("start my access", re.I)).check()
     page.get_by_role("button", name=re.compile("continue", re.I)).click()
     pay = page.get_by_role("button", name=re.compile("^pay", re.I))
     expect(pay).to_be_visible()

@@ -23,7 +23,10 @@ def test_buyer(live_site, open_journey):
 
     page.get_by_role("main").get_by_role("link", name=re.compile("^buy", re.I)).first.click()
     journey.step("buy")
-    page.get_by_role("checkbox").check()
+    page.get_by_role("checkbox", name=re.compile("start my access", re.I)).check()
+    newsletter = page.get_by_role("checkbox", name=re.compile("newsletter", re.I))
+    expect(newsletter).not_to_be_checked()
+    newsletter.check()
     page.get_by_role("button", name=re.compile("continue|pay|checkout", re.I)).click()
     expect(page.get_by_role("button", name=re.compile("pay", re.I))).to_be_visible()
     journey.step("demo-checkout")
