@@ -9,8 +9,8 @@ figure through `figures`:
     figures.report("load p95", "article 41 ms, lesson 55 ms")   # timings: reported, never asserted
 
 `check` fails the test when `ok` is false; `report` never does. At the end the run prints one line per
-scenario, and a full run (RELIABILITY_SCALE=full, no -k) writes them into docs/reliability.md under the
-database's own heading, with the date and the command.
+scenario, and a full run of the whole directory (RELIABILITY_SCALE=full, no file, -k or -m chosen) writes them
+into docs/reliability.md under the database's own heading, with the date and the command.
 
 RELIABILITY_SCALE=ci runs every scenario with fewer rounds (`rounds(full=20, ci=4)`), for `.ci/run`.
 """
@@ -111,7 +111,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.section(f"reliability figures ({vendor}, scale {SCALE})")
     for figure in _FIGURES.lines:
         terminalreporter.write_line(_line(figure))
-    if SCALE == "full" and not config.option.keyword and not config.option.markexpr:
+    whole_suite = all(Path(arg.split("::")[0]).resolve() == Path(__file__).parent for arg in config.args)
+    if SCALE == "full" and whole_suite and not config.option.keyword and not config.option.markexpr:
         _write_docs(vendor, exitstatus)
 
 
