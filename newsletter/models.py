@@ -133,7 +133,8 @@ class Send(models.Model):
         return (
             f"{f.recipients} recipients · {f.handed} handed to the provider · {f.waiting} waiting · "
             f"{f.skipped} skipped · {f.delivered} delivered · {f.bounced} bounced · "
-            f"{f.complained} complaints · {f.unsubscribed} unsubscribed"
+            f"{f.complained} complaints · {f.unsubscribed} unsubscribed · "
+            f"{f.orders} orders and {f.signups} sign-ups from its links"
         )
 
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from core import outbox
 from core.models import OutboxEmail
-from courses.models import CoursePage
+from courses.models import CoursePage, Enrolment
 from newsletter import consent, rendering, segments
 from newsletter.models import Delivery, NewsletterIssue, Send
-from shop.models import Product
+from shop.models import Order, Product
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,8 @@ class Figures:
     bounced: int
     complained: int
     unsubscribed: int
+    orders: int  # paid orders whose buyer arrived through this send's links (utm_campaign)
+    signups: int  # free-course places taken the same way
 
 
 def start(
@@ -60,11 +62,13 @@ def start(
             product=product if segment == Send.Segment.PRODUCT else None,
             course=course if segment == Send.Segment.COURSE_UNFINISHED else None,
             subject=issue.subject,
-            html_body=_with_preheader(frozen.html, issue.preheader),
-            text_body=frozen.text,
             started_by=user if getattr(user, "is_authenticated", False) else None,
             started_at=now,
         )
+        tagged = rendering.tag_links(frozen, send_pk=send.pk)
+        send.html_body = _with_preheader(tagged.html, issue.preheader)
+        send.text_body = tagged.text
+        send.save(update_fields=["html_body", "text_body"])
         people = segments.recipients(segment=segment, product=product, course=course)
         Delivery.objects.bulk_create(
             [
@@ -191,4 +195,6 @@ def figures(*, send: Send) -> Figures:
         bounced=deliveries.filter(bounced_at__isnull=False).count(),
         complained=deliveries.filter(complained_at__isnull=False).count(),
         unsubscribed=deliveries.filter(unsubscribed_at__isnull=False).count(),
+        orders=Order.objects.filter(status=Order.Status.PAID, utm_campaign=rendering.campaign(send.pk)).count(),
+        signups=Enrolment.objects.filter(utm_campaign=rendering.campaign(send.pk)).count(),
     )

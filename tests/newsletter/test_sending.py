@@ -147,3 +147,47 @@ def test_a_tampered_unsubscribe_token_changes_nothing(db, client):
     assert response.status_code == 400
     person.refresh_from_db()
     assert person.subscribed
+
+
+def test_a_sends_links_to_the_site_carry_its_campaign_and_the_sales_that_follow_are_counted(issue, settings):
+    """Links to this site get utm_source=newsletter, utm_medium=email and the send's own campaign (core.attribution
+    keeps them on the order or place a click leads to); pictures and other sites' links are left alone."""
+    from shop.models import Order
+    from tests.shop.factories import OrderFactory
+
+    settings.WAGTAILADMIN_BASE_URL = "https://backcare.example"
+    subscriber("reader@example.com")
+    send = sending.start(issue=issue, segment=Send.Segment.EVERYONE)
+    tags = f"utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign=newsletter-{send.pk}"
+
+    assert f'href="https://backcare.example/articles/stiff-mornings/?{tags}"' in send.html_body
+    assert 'href="https://example.com/guides/stretching/"' in send.html_body  # another site: untouched
+    assert f"https://backcare.example/articles/stiff-mornings/?{tags.replace('&amp;', '&')}" in send.text_body, (
+        send.text_body
+    )
+
+    OrderFactory(status=Order.Status.PAID, utm_campaign=f"newsletter-{send.pk}")
+    OrderFactory(status=Order.Status.PENDING, utm_campaign=f"newsletter-{send.pk}")  # not paid: not a sale
+    OrderFactory(status=Order.Status.PAID, utm_campaign="newsletter-999")  # another send's
+    figures = sending.figures(send=send)
+    assert (figures.orders, figures.signups) == (1, 0)
+    assert "1 orders and 0 sign-ups from its links" in send.figures_text
+
+
+def test_a_link_the_author_tagged_by_hand_keeps_its_own_campaign(settings):
+    from newsletter import rendering
+
+    settings.WAGTAILADMIN_BASE_URL = "https://backcare.example"
+    frozen = rendering.Body(
+        html='<a href="https://backcare.example/shop/?utm_campaign=spring">x</a> <img src="https://backcare.example/media/a.jpg">',
+        text="https://backcare.example/shop/?utm_campaign=spring and https://backcare.example/articles/a/#top",
+    )
+
+    tagged = rendering.tag_links(frozen, send_pk=7)
+
+    assert 'href="https://backcare.example/shop/?utm_campaign=spring"' in tagged.html
+    assert 'src="https://backcare.example/media/a.jpg"' in tagged.html
+    assert (
+        "https://backcare.example/articles/a/?utm_source=newsletter&utm_medium=email&utm_campaign=newsletter-7#top"
+        in tagged.text
+    )
