@@ -31,7 +31,7 @@ e2e: install-dev
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) tests/e2e $(PYTEST_ARGS)
 
 # Issue 15's proof (tests/scaleout, docs/deploy.md): two gunicorn servers, two task workers and two schedulers on one
-# PostgreSQL database of the run's own, one Redis and one file store. Needs DATABASE_URL=postgres://… (skipped on
+# PostgreSQL database of the run's own, one Redis and one S3-compatible store (moto). Needs DATABASE_URL=postgres://… (skipped on
 # SQLite); bin/install-redis installs Debian's redis-server when no Redis answers on 127.0.0.1:6379.
 scaleout: install-dev
 	bin/install-redis

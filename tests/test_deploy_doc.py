@@ -28,3 +28,17 @@ def test_every_procfile_command_names_a_real_entry_point():
     for name in ("release", "worker", "scheduler"):
         assert commands[name][:2] == ["python", "manage.py"]
     assert (ROOT / "config" / "management" / "commands" / "scheduler.py").is_file()
+
+
+def test_the_object_storage_section_names_the_variables_settings_read_and_the_scale_out_test_sets():
+    doc = (ROOT / "docs" / "deploy.md").read_text()
+    section = doc.split("## Object storage\n", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`(S3_[A-Z_]+)`", section))
+    read = set(re.findall(r'env\.\w+\("(S3_[A-Z_]+)"', (ROOT / "config" / "settings.py").read_text()))
+    assert documented == read
+
+    from config.object_storage import ObjectStore
+    from tests.objectstore import store_env
+
+    assert set(store_env(ObjectStore(bucket="b"))) <= documented
+    assert "AWS_STORAGE_BUCKET_NAME" not in doc

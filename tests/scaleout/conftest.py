@@ -3,8 +3,8 @@ database, one Redis and one file store, as docs/deploy.md runs them.
 
 Each fixture owns one shared service, so another can be swapped in without touching the test:
 `scaleout_database` (a PostgreSQL database made and dropped for this run), `scaleout_redis` (the machine's
-Redis under a prefix of this run's own, or a `redis-server` started on a free port), `scaleout_storage` (the
-environment that points every process at the same files: local folders here, an S3-compatible store later),
+Redis under a prefix of this run's own, or a `redis-server` started on a free port), `scaleout_storage` (an
+S3-compatible store, moto in server mode on a free loopback port, that every process keeps its files on),
 `fake_stripe`. `cluster` starts and stops the processes by their pids.
 """
 
@@ -24,9 +24,11 @@ import requests
 from django.core.management import call_command
 from django.db import connection
 
+from config.object_storage import ObjectStore
 from tests.databases import default_connection_on, drop_database, postgres_url
 from tests.e2e.conftest import TEST_PROCESS_ONLY, LiveSite
 from tests.fakestripe.server import FakeStripe
+from tests.objectstore import MotoServer, keys, store_env
 
 ROOT = Path(__file__).resolve().parents[2]
 WEBHOOK_SECRET = "whsec_scaleout_secret"
@@ -119,16 +121,63 @@ def scaleout_redis(tmp_path):
         found.forget_everything()
 
 
+@dataclass
+class SharedStorage:
+    """The object store every process keeps its files on, and the local folders none of them may use."""
+
+    server: MotoServer
+    store: ObjectStore
+    local_folders: list[Path]
+
+    @property
+    def env(self) -> dict[str, str]:
+        # The folders are named so that a process falling back to local disk would write where the test looks.
+        return {
+            **store_env(self.store),
+            "MEDIA_ROOT": str(self.local_folders[0]),
+            "PRIVATE_MEDIA_ROOT": str(self.local_folders[1]),
+            "SERVE_MEDIA": "0",
+        }
+
+    def public_keys(self) -> list[str]:
+        return keys(self.server, self.store.bucket)
+
+    def private_keys(self) -> list[str]:
+        return keys(self.server, self.store.private_bucket)
+
+    def public_url(self, key: str) -> str:
+        return f"{self.store.endpoint_url}/{self.store.bucket}/{key}"
+
+    def private_url(self, key: str) -> str:
+        return f"{self.store.endpoint_url}/{self.store.private_bucket}/{key}"
+
+    def files_on_local_disk(self) -> list[str]:
+        return sorted(
+            str(path)
+            for folder in self.local_folders
+            if folder.exists()
+            for path in folder.rglob("*")
+            if path.is_file()
+        )
+
+
 @pytest.fixture
-def scaleout_storage(settings):
-    """Where every process keeps files, as the environment the servers get: the folders this process writes to
-    (its storages are bound when the models load), shared by all as one network disk would be. The object-store
-    variant replaces this fixture."""
-    return {
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
-        "SERVE_MEDIA": "1",
-    }
+def scaleout_storage(moto_server, object_store, settings, tmp_path):
+    """Every process's files on one S3-compatible store: moto's server on a free loopback port, with a public
+    bucket (read by anyone, by bucket policy) and a private one (tests/objectstore.py). The servers, workers and
+    schedulers get it as S3_* variables; this process's storages are switched to it by `object_store`. The local
+    media folders of the servers and of this process are watched: nothing may land there."""
+    local = tmp_path / "local-disk"
+    return SharedStorage(
+        server=moto_server,
+        store=object_store,
+        local_folders=[
+            local / "media",
+            local / "private",
+            Path(settings.MEDIA_ROOT),
+            Path(settings.PRIVATE_MEDIA_ROOT),
+        ],
+    )
 
 
 @pytest.fixture
@@ -253,7 +302,7 @@ def cluster(scaleout_database, scaleout_redis, scaleout_storage, fake_stripe, se
         API_RATE_CHECKOUT="2/d",
         SCALEOUT_TICK_FILE=str(tick_file),
         SCALEOUT_TICK_SECONDS=str(TICK_SECONDS),
-        **scaleout_storage,
+        **scaleout_storage.env,
     )
     found = Cluster(env=env, run_dir=run_dir, tick_file=tick_file)
     found.public_port = public_port

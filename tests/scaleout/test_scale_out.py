@@ -1,8 +1,11 @@
 """Issue 15's proof: two gunicorn servers (A and B) behind no balancer but the test itself, two task workers and
-two schedulers, on one PostgreSQL database, one Redis and one file store (tests/scaleout/conftest.py).
+two schedulers, on one PostgreSQL database, one Redis and one S3-compatible object store (moto in server mode;
+tests/scaleout/conftest.py).
 
 What a person does through one server holds on the other: a publish purges B's page cache, an image uploaded
-through A renders on B, a payment whose webhook reaches B downloads through A, a rate limit counts across both,
+through A renders on B from the public bucket, a payment whose webhook reaches B downloads through A from the
+private bucket (never readable without the app), and no process writes a file to local disk; a rate limit counts
+across both,
 a refund through A closes the download on both. Underneath: each scheduled command runs once per tick however many
 schedulers run, and e-mails wait for stopped workers and go exactly once when they are back.
 """
@@ -13,6 +16,7 @@ import re
 import time
 
 import pytest
+import requests
 from django.db.models import Count
 from PIL import Image as PILImage
 from wagtail.images.models import Image
@@ -150,7 +154,9 @@ def mails_to(email: str) -> int:
     return LocalMail.objects.filter(to__icontains=email).count()
 
 
-def test_two_servers_two_workers_two_schedulers_share_everything(cluster, fake_stripe, scaleout_redis):
+def test_two_servers_two_workers_two_schedulers_share_everything(
+    cluster, fake_stripe, scaleout_redis, scaleout_storage
+):
     index = small_site()
     draft = add_article(index, slug="new-advice", title="Advice published through server A", publish=False)
     article = add_article(index, slug="pictured", title="An article with a picture")
@@ -160,7 +166,9 @@ def test_two_servers_two_workers_two_schedulers_share_everything(cluster, fake_s
     guide = ProductFactory(name="Stretching guide", slug="stretching-guide", kind="guide", price_amount=1900)
     from django.core.files.base import ContentFile
 
-    ProductFile.objects.create(product=guide, title="The guide", file=ContentFile(pdf_bytes(), name="guide.pdf"))
+    guide_file = ProductFile.objects.create(
+        product=guide, title="The guide", file=ContentFile(pdf_bytes(), name="guide.pdf")
+    )
 
     a = cluster.start_web("a", _port())
     b = cluster.start_web("b", _port())
@@ -168,13 +176,16 @@ def test_two_servers_two_workers_two_schedulers_share_everything(cluster, fake_s
     cluster.start_schedulers(2)
     try:
         _publish_through_a_shows_on_b(a, b, draft)
-        _image_uploaded_through_a_renders_on_b(a, b, article)
-        order, buyer, download = _pay_with_webhook_to_b_download_through_a(a, b, fake_stripe, guide)
+        _image_uploaded_through_a_renders_on_b(a, b, article, scaleout_storage)
+        order, buyer, download = _pay_with_webhook_to_b_download_through_a(
+            a, b, fake_stripe, guide, guide_file, scaleout_storage
+        )
         _a_redis_restart_signs_nobody_out(a, b, scaleout_redis, buyer, download)
         _rate_limit_hit_on_a_counts_on_b(a, b)
         _refund_through_a_revokes_on_both(a, b, fake_stripe, order=order, buyer=buyer, download=download)
         _stopped_workers_delay_e_mails_and_lose_none(a, b, fake_stripe, cluster, guide)
         _each_tick_runs_once(cluster)
+        assert scaleout_storage.files_on_local_disk() == []
     except BaseException:
         print(cluster.logs())  # what the processes said, for whoever reads the failure
         raise
@@ -202,7 +213,7 @@ def _publish_through_a_shows_on_b(a, b, draft):
     assert b.get("/articles/new-advice/").status_code == 200
 
 
-def _image_uploaded_through_a_renders_on_b(a, b, article):
+def _image_uploaded_through_a_renders_on_b(a, b, article, storage):
     editor = signed_in_editor(a)
     page = a.get("/admin/images/multiple/add/", editor)
     uploaded = a.post(
@@ -219,20 +230,34 @@ def _image_uploaded_through_a_renders_on_b(a, b, article):
     assert uploaded.status_code == 200, uploaded.text[:500]
     assert uploaded.json()["success"] is True
     image = Image.objects.get(title="Uploaded through A")
+    assert image.file.name in storage.public_keys()  # A wrote the original to the shared bucket
     article.hero_image, article.hero_alt = image, "A picture uploaded through A"
     article.save_revision().publish()  # this process purges through the same Redis
 
-    html = b.get(article.url).text
-    sources = re.findall(r'(?:src|srcset)="(/media/images/[^" ]+)', html)
-    assert sources, "B's page shows no picture"
-    on_b = b.get(sources[0])
-    on_a = a.get(sources[0])
-    assert on_b.status_code == 200
-    assert on_b.headers["Content-Type"].startswith("image/")
-    assert on_a.content == on_b.content  # one rendition file, whoever made it
+    answer = b.get(article.url)
+    public = re.escape(storage.public_url(""))
+    sources = set(re.findall(rf'({public}images/[^"\s,]+)', answer.text))
+    assert sources, "B's page shows no picture from the public bucket"
+    assert "/media/" not in answer.text  # no picture is served from a server's disk
+    csp = answer.headers.get("Content-Security-Policy", "")
+    assert storage.store.endpoint_url in csp, csp  # the browser may load pictures from the store
+    made = {rendition.file.name for rendition in image.renditions.all()}
+    assert sources <= {storage.public_url(name) for name in made}  # B's renditions, made once, in the bucket
+    assert made <= set(storage.public_keys())
+    for source in sources:
+        shown = requests.get(source, timeout=10)  # as a browser does: anonymous, straight from the store
+        assert shown.status_code == 200, source
+        assert shown.headers["Content-Type"].startswith("image/")
+        assert PILImage.open(io.BytesIO(shown.content)).width > 0
 
 
-def _pay_with_webhook_to_b_download_through_a(a, b, fake_stripe, guide):
+def _pay_with_webhook_to_b_download_through_a(a, b, fake_stripe, guide, guide_file, storage):  # noqa: PLR0917
+    assert guide_file.file.name in storage.private_keys()
+    assert guide_file.file.name not in storage.public_keys()
+    anonymous = requests.get(storage.private_url(guide_file.file.name), timeout=10)
+    assert anonymous.status_code == 403  # a private object: only the app, with the store's keys, reads it
+    assert not anonymous.content.startswith(b"%PDF")
+
     order = pay(a, b, fake_stripe, slug=guide.slug, email="buyer@example.com")
     eventually(lambda: LocalMail.objects.filter(to__icontains="buyer@example.com").exists(), what="the receipt")
     buyer = sign_in_with_a_code(b, a, "buyer@example.com")
@@ -245,13 +270,17 @@ def _pay_with_webhook_to_b_download_through_a(a, b, fake_stripe, guide):
     assert through_a.status_code == 200
     assert through_a.content.startswith(b"%PDF")
     assert through_b.content == through_a.content
+    assert storage.files_on_local_disk() == []  # the guide came from the object store, not a server's disk
     return order, buyer, download
 
 
 def _a_redis_restart_signs_nobody_out(a, b, redis, buyer, download):
     assert redis.forget_everything() > 0  # the page cache and its generation were there
 
-    assert download in b.get("/learn/", buyer).text  # the session is in the database
+    # The session is in the database: B still knows the buyer. Each page signs the link anew (with the time),
+    # so the link's signed content is compared, not the whole token.
+    signed_content = download.rsplit(":", 2)[0]
+    assert signed_content in b.get("/learn/", buyer).text
     assert a.get(download, buyer).status_code == 200
     assert b.get("/articles/").headers.get("X-Page-Cache") == "miss"  # the cache starts afresh, nothing stale
 
