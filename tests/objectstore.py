@@ -7,7 +7,6 @@ bucket policy, as a deployment would set it) and returns the ObjectStore setting
 
 import json
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import boto3
 import requests
 
 from config.object_storage import ObjectStore
+from tests import processes
 
 ACCESS_KEY = "testing-access-key"
 SECRET_KEY = "testing-secret-key"
@@ -41,13 +41,7 @@ class MotoServer:
         )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop([self.process], timeout=10)
 
 
 def _free_port() -> int:

@@ -11,16 +11,16 @@ other environment variables (several workers, BEHIND_PROXY=1, STAFF_REQUIRE_2FA=
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
 from django.conf import settings
+
+from tests import processes
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the test process sets for itself and a started server must not inherit (the browser suite allows
@@ -166,30 +166,14 @@ def start_live_site(live_db, shared_cache, tmp_path):
             )
         site = LiveSite(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
         started.append(site)
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn exited at start:\n{site.log()}")
-            try:
-                requests.get(site.url + "/healthz", timeout=10)
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not answer within a minute:\n{site.log()}")
-                time.sleep(0.1)
+        processes.wait_until_serving(process, site.url + "/healthz", seconds=60, log=site.log)
         return site
 
     yield start
     for site in started:
         for client in site.clients:
             client.close()
-        if site.process.poll() is None:
-            site.process.send_signal(signal.SIGTERM)
-            try:
-                site.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                site.process.kill()
-                site.process.wait()
+    processes.stop([site.process for site in started], timeout=20)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ S3-compatible store, moto in server mode on a free loopback port, that every pro
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,18 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import requests
 from django.core.management import call_command
 from django.db import connection
 
 from config.object_storage import ObjectStore
+from tests import processes
 from tests.databases import default_connection_on, drop_database, postgres_url
 from tests.e2e.conftest import TEST_PROCESS_ONLY, LiveSite
-from tests.fakestripe.server import FakeStripe
+from tests.e2e.test_shop_payments import WEBHOOK_SECRET, fake_stripe  # noqa: F401 - the fixture
 from tests.objectstore import MotoServer, keys, store_env
 
 ROOT = Path(__file__).resolve().parents[2]
-WEBHOOK_SECRET = "whsec_scaleout_secret"
 TICK_SECONDS = 2
 
 
@@ -180,17 +178,6 @@ def scaleout_storage(moto_server, object_store, settings, tmp_path):
     )
 
 
-@pytest.fixture
-def fake_stripe(settings):
-    fake = FakeStripe(secret_key="sk_test_scaleout")
-    settings.STRIPE_API_BASE = fake.start()
-    settings.STRIPE_SECRET_KEY = "sk_test_scaleout"
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.SHOP_DEMO = False
-    yield fake
-    fake.stop()
-
-
 @dataclass
 class Cluster:
     env: dict
@@ -216,17 +203,8 @@ class Cluster:
             )
         site = LiveSite(url=f"http://127.0.0.1:{port}", process=process, log_path=self.run_dir / f"web-{name}.log")
         self.sites[name] = site
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn {name} exited at start:\n{site.log()}")
-            try:
-                requests.get(site.url + "/healthz", timeout=10)
-                return site
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn {name} did not answer within 90 seconds:\n{site.log()}")
-                time.sleep(0.2)
+        processes.wait_until_serving(process, site.url + "/healthz", seconds=90, log=site.log)
+        return site
 
     def _manage(self, name: str, *arguments: str) -> subprocess.Popen:
         with self._log(name) as log:
@@ -239,7 +217,7 @@ class Cluster:
             self.workers.append(self._manage(f"worker-{number}", "db_worker", "--queue-name", "*", "--interval", "0.5"))
 
     def stop_workers(self) -> None:
-        stop(self.workers)
+        processes.stop(self.workers)
         self.workers.clear()
 
     def start_schedulers(self, count: int = 2) -> None:
@@ -247,7 +225,7 @@ class Cluster:
             self.schedulers.append(self._manage(f"scheduler-{number}", "scheduler"))
 
     def stop_schedulers(self) -> None:
-        stop(self.schedulers)
+        processes.stop(self.schedulers)
         self.schedulers.clear()
 
     def logs(self) -> str:
@@ -256,20 +234,8 @@ class Cluster:
         )
 
 
-def stop(processes) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture
-def cluster(scaleout_database, scaleout_redis, scaleout_storage, fake_stripe, settings, tmp_path):  # noqa: PLR0917
+def cluster(scaleout_database, scaleout_redis, scaleout_storage, fake_stripe, settings, tmp_path):  # noqa: PLR0917, F811
     """The processes of one install, all on the shared services above; this process uses the same cache."""
     run_dir = tmp_path / "run"
     run_dir.mkdir()
@@ -307,7 +273,7 @@ def cluster(scaleout_database, scaleout_redis, scaleout_storage, fake_stripe, se
     found = Cluster(env=env, run_dir=run_dir, tick_file=tick_file)
     found.public_port = public_port
     yield found
-    stop([site.process for site in found.sites.values()] + found.workers + found.schedulers)
+    processes.stop([site.process for site in found.sites.values()] + found.workers + found.schedulers)
     for site in found.sites.values():
         for client in site.clients:
             client.close()

@@ -7,19 +7,17 @@ token (`standards_site.token`). Tests only read from it, so they may run in any 
 
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-import requests
 from django.conf import settings
 from django.test import override_settings
 
+from tests import processes
 from tests.databases import copy_of, default_connection_on
 from tests.e2e.conftest import ROOT, TEST_PROCESS_ONLY, LiveSite
 
@@ -110,24 +108,9 @@ def standards_site(sqlite_template, django_db_blocker, tmp_path_factory):
             stderr=subprocess.STDOUT,
         )
     site = StandardsSite(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, **arranged)
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited at start:\n{site.log()}")
-        try:
-            requests.get(site.url + "/healthz", timeout=10)
-            break
-        except requests.RequestException:
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer within a minute:\n{site.log()}")
-            time.sleep(0.1)
+    processes.wait_until_serving(process, site.url + "/healthz", seconds=60, log=site.log)
     yield site
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    processes.stop([process], timeout=20)
 
 
 def sitemap_paths(site) -> list[str]:
