@@ -155,6 +155,8 @@ def start_live_site(live_db, shared_cache, tmp_path):
                     f"127.0.0.1:{port}",
                     "--workers",
                     str(workers),
+                    # As config/gunicorn.conf.py serves production: the app is imported once, then forked.
+                    "--preload",
                     "--no-control-socket",
                     "--error-logfile",
                     "-",
