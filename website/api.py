@@ -170,8 +170,11 @@ class Guarded:
 class PagesEndpoint(Guarded, PagesAPIViewSet):
     def get_base_queryset(self):
         # Wagtail leaves out restricted sections but not aliases of their pages: list, detail and find
-        # all start from this queryset.
-        return privacy.visible(super().get_base_queryset(), request=self.request)
+        # all start from this queryset. Built once per request (Wagtail asks for it again for the serializer's
+        # context, and building it reads the restrictions and the site).
+        if getattr(self, "_base_queryset", None) is None:
+            self._base_queryset = privacy.visible(super().get_base_queryset(), request=self.request)
+        return self._base_queryset.all()
 
     @classmethod
     def get_urlpatterns(cls):
