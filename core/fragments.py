@@ -46,16 +46,33 @@ def load(request) -> dict:
     found = getattr(request, REQUEST_ATTRIBUTE, None)
     if found is not None:
         return found
+    if not kept():
+        # Nothing to read them with: each piece is built when first asked for, as before there was a cache.
+        pieces = _Built(request)
+        setattr(request, REQUEST_ATTRIBUTE, pieces)
+        return pieces
     site = Site.find_for_request(request)
     builders = {"site_root_paths": _site_root_paths, **_builders}
-    if not kept():
-        pieces = {name: build(request, site) for name, build in builders.items()}
-    else:
-        pieces = _cached(request, site, builders)
+    pieces = _cached(request, site, builders)
     setattr(request, REQUEST_ATTRIBUTE, pieces)
     # Wagtail looks here before reading its own cache entry (Page._get_site_root_paths): one read fewer.
     request._wagtail_cached_site_root_paths = pieces["site_root_paths"]
     return pieces
+
+
+class _Built(dict):
+    """The pieces of one request without the cache, each built on first use."""
+
+    def __init__(self, request):
+        super().__init__()
+        self.request = request
+
+    def __missing__(self, name):
+        if name == "site_root_paths":
+            self[name] = Site.get_site_root_paths()
+        else:
+            self[name] = _builders[name](self.request, Site.find_for_request(self.request))
+        return self[name]
 
 
 def _cached(request, site, builders: dict[str, Callable]) -> dict:

@@ -286,7 +286,7 @@ class LessonPage(renditions.PrefetchRenditionsMixin, privacy.AliasAwarePrivacyMi
 
     @cached_property
     def course(self) -> CoursePage:
-        return CoursePage.objects.ancestor_of(self).select_related("instructor", "cover", "product").get()
+        return CoursePage.objects.ancestor_of(self).select_related("instructor__photo", "cover", "product").get()
 
     @property
     def search_summary(self) -> str:
@@ -331,7 +331,9 @@ class LessonPage(renditions.PrefetchRenditionsMixin, privacy.AliasAwarePrivacyMi
             outline.for_lesson(user=request.user, lesson=self, course=self.course, lesson_access=preview_access)
         )
         context.update(
-            outline.sign_in_code(request=request, course=self.course, next_url=self.url or "", goal="open this lesson")
+            outline.sign_in_code(
+                request=request, course=self.course, next_url=self.get_url(request) or "", goal="open this lesson"
+            )
         )
         return context
 

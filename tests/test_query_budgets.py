@@ -14,7 +14,14 @@ from shop import entitlements
 from tests import demo_content
 from website.models import ArticlePage
 
-BUDGETS = {"article": 12, "home": 12, "lesson for an entitled student": 26, "v2 article detail": 20}
+# Issue 13's targets for the article and home pages. The lesson and the v2 detail are at the best reached within
+# the rules (Wagtail routes and checks restrictions itself; access facts are gathered by courses/access.py):
+# lesson: site, routing 7 (home, then child + specific row for the index, course and lesson), frame, private
+# sections, course with instructor/cover/product, the course's lessons, session, user, enrolment, the staff check's
+# user and group permissions (2), entitlements, completions, renditions, the visit's UPDATE;
+# v2 detail: site, frame, Wagtail's restriction list, the private sections, the page, its specific row, the body's
+# promotions, renditions, the visible parent, topics.
+BUDGETS = {"article": 12, "home": 12, "lesson for an entitled student": 21, "v2 article detail": 10}
 
 
 def counts(client, student) -> dict[str, int]:

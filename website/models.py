@@ -32,7 +32,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from config.api.fields import SeoField, StructuredDataField
+from config.api.fields import SeoField, SortedNamesField, StructuredDataField
 from core import privacy, renditions
 from core.models import AuthorProfile
 from shop.api_fields import ProductField
@@ -509,7 +509,7 @@ class ArticlePage(WebsitePage):
         APIField("hero_alt"),
         APIField("hero_caption"),
         APIField("author"),
-        APIField("topics"),
+        APIField("topics", serializer=SortedNamesField("topic_list")),
         APIField("body"),
         APIField("published_date"),
         APIField("last_reviewed"),
