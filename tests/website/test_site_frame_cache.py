@@ -34,7 +34,8 @@ def test_a_new_legal_page_shows_in_the_footer_on_the_next_request(
     client.get(url)
 
     with django_capture_on_commit_callbacks(execute=True):
-        page = site_tree.home.add_child(instance=LegalPage(title="Refund policy", slug="refund-policy", body="<p>x</p>"))
+        legal = LegalPage(title="Refund policy", slug="refund-policy", body="<p>Within 30 days.</p>")
+        page = site_tree.home.add_child(instance=legal)
         page.save_revision().publish()
 
     assert 'href="/refund-policy/"' in client.get(url).content.decode()
