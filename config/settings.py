@@ -130,6 +130,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # PAGE_CACHE=0 renders every request (benchmarks).
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
 PAGE_CACHE_ALIAS = "default"
+# What every page of a site shows (settings, menu, site root paths), cached under the page cache's generation and
+# read with one query per request (core/fragments.py). FRAGMENT_CACHE=0 builds them on every request.
+FRAGMENT_CACHE_ENABLED = env.bool("FRAGMENT_CACHE", default=True)
 # How long an entry lives in the app's cache without a purge, and what a CDN may keep (it cannot be purged).
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=3600)
 PAGE_CACHE_SHARED_MAX_AGE = min(env.int("PAGE_CACHE_SHARED_MAX_AGE", default=60), 60)

@@ -37,3 +37,6 @@ LOGGING["loggers"]["django.tasks"] = {"handlers": ["console"], "level": "WARNING
 # The page cache would carry pages from one test into the next through the process-wide local-memory cache:
 # tests of the cache switch it on (tests/core/test_pagecache.py); gunicorn in the outside-in tests has it on.
 PAGE_CACHE_ENABLED = False
+# Likewise the frame fragments (core/fragments.py), and purges wait for commits that most tests roll back: tests
+# that count a request's queries in production's configuration switch them on (tests/demo_content.py).
+FRAGMENT_CACHE_ENABLED = False

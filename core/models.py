@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from core import public_addresses, seo
+from core import fragments, public_addresses, seo
 
 _author_index_finders = []
 
@@ -98,9 +98,9 @@ class AuthorProfile(index.Indexed, models.Model):
         return strip_tags(self.biography).strip()
 
     def get_url(self, request=None, *, index_url: str | None = None) -> str | None:
-        """The author's page under the article index (found once per request when not given)."""
+        """The author's page under the article index (one of the site's fragments, core.fragments, when not given)."""
         if index_url is None:
-            index_page = seo.request_cache(request, "article_index", _find_author_index)
+            index_page = fragments.get(request, "author_index")
             index_url = index_page.get_url(request) if index_page else None
         if not index_url or not self.slug:
             return None

@@ -82,11 +82,15 @@ def purge(*, reason: str) -> None:
     transaction.on_commit(bump)
 
 
-def _cache():
+def shared_cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def _generation(found: dict) -> str:
+_cache = shared_cache
+
+
+def current_generation(found: dict) -> str:
+    """The current generation, from a `get_many` that included GENERATION_KEY (core.fragments reads it so too)."""
     generation = found.get(GENERATION_KEY)
     if generation is None:
         # Never set, or evicted: a fresh one makes every older entry stale, which is always safe.
@@ -94,6 +98,9 @@ def _generation(found: dict) -> str:
         cache.add(GENERATION_KEY, secrets.token_hex(8), None)
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+_generation = current_generation
 
 
 def has_credentials(request) -> bool:
@@ -255,7 +262,7 @@ class PageCacheMiddleware:
         cache = _cache()
         key = f"pagecache:{self.release}:{base}:{encoding}"
         found = cache.get_many([GENERATION_KEY, key])
-        generation = _generation(found)
+        generation = current_generation(found)
         entry = found.get(key)
         if entry is not None and entry[0] == generation:
             return answer(request, entry, source="hit")

@@ -101,6 +101,15 @@ def _accepts(restriction: PageViewRestriction, request: HttpRequest) -> bool:
     return cache[restriction.pk]
 
 
+SERVING_REQUEST_ATTRIBUTE = "_privacy_serving_request"
+
+
+def serving(page: Page, request: HttpRequest) -> None:
+    """Tell a page Wagtail routed to which request it is being served for (core.wagtail_hooks, before Wagtail's
+    restriction check): its check then shares the request's sections with every listing on the page."""
+    setattr(page, SERVING_REQUEST_ATTRIBUTE, request)
+
+
 class AliasAwarePrivacyMixin:
     """Mixed into every page type: Wagtail's serving check and admin see the restrictions of an alias's source
     section too (Wagtail's own `get_view_restrictions` follows an alias to its source page only)."""
@@ -108,5 +117,6 @@ class AliasAwarePrivacyMixin:
     def get_view_restrictions(self):
         if not self.path:  # not in the tree yet (a new page's preview): Wagtail's own answer
             return super().get_view_restrictions()
-        ids = [restriction.pk for restriction in restrictions_for(self)]
+        request = getattr(self, SERVING_REQUEST_ATTRIBUTE, None)
+        ids = [restriction.pk for restriction in restrictions_for(self, request=request)]
         return PageViewRestriction.objects.filter(pk__in=ids)

@@ -6,8 +6,17 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from core import pagecache
+from core import fragments, pagecache, privacy
 from core.models import WebhookDelivery, WebhookReceiver
+
+
+@hooks.register("before_serve_page", order=-100)
+def share_request_lookups(page, request, serve_args, serve_kwargs):
+    """Wagtail's restriction check (an on_serve_page hook, after every before_serve_page hook) and the page's own
+    listings find the private sections once for this request (core.privacy); the site's frame and Wagtail's site
+    root paths come with one cache read (core.fragments) before anything asks for a page's URL."""
+    privacy.serving(page, request)
+    fragments.load(request)
 
 
 @hooks.register("before_serve_page", order=100)

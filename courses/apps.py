@@ -12,4 +12,4 @@ class CoursesConfig(AppConfig):
         from courses.models import CoursePage
         from shop import pages
 
-        pages.register_product_page(CoursePage)
+        pages.register_product_page(CoursePage, shown_with=["cover"])

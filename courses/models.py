@@ -16,7 +16,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from config.api.fields import SeoField, StructuredDataField
-from core import privacy, seo
+from core import privacy, renditions, seo
 from core.attribution import AttributedModel
 from core.storage import private_storage
 from courses.api_fields import CourseAccessField, LessonAccessField, LessonBodyField
@@ -67,7 +67,7 @@ class CourseIndexPage(privacy.AliasAwarePrivacyMixin, Page):
         return context
 
 
-class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
+class CoursePage(renditions.PrefetchRenditionsMixin, privacy.AliasAwarePrivacyMixin, Page):
     summary = models.TextField(help_text="Two or three sentences: who the course is for and what it changes.")
     cover = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     outcomes = StreamField(
@@ -218,7 +218,7 @@ class CoursePage(privacy.AliasAwarePrivacyMixin, Page):
         return data
 
 
-class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
+class LessonPage(renditions.PrefetchRenditionsMixin, privacy.AliasAwarePrivacyMixin, Page):
     summary = models.TextField(help_text="One or two sentences shown to everyone, in outlines and search.")
     teaser = RichTextField(
         blank=True,
@@ -286,7 +286,7 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
 
     @cached_property
     def course(self) -> CoursePage:
-        return CoursePage.objects.ancestor_of(self).select_related("instructor", "cover", "product").get()
+        return CoursePage.objects.ancestor_of(self).select_related("instructor__photo", "cover", "product").get()
 
     @property
     def search_summary(self) -> str:
@@ -331,9 +331,14 @@ class LessonPage(privacy.AliasAwarePrivacyMixin, Page):
             outline.for_lesson(user=request.user, lesson=self, course=self.course, lesson_access=preview_access)
         )
         context.update(
-            outline.sign_in_code(request=request, course=self.course, next_url=self.url or "", goal="open this lesson")
+            outline.sign_in_code(
+                request=request, course=self.course, next_url=self.get_url(request) or "", goal="open this lesson"
+            )
         )
         return context
+
+    def shows_body(self, context: dict) -> bool:
+        return context["access"].granted
 
     def serve(self, request, *args, **kwargs):
         from courses import progress

@@ -6,11 +6,25 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from core import attribution
 
 
+class PromotedProductBlock(SnippetChooserBlock):
+    """The promoted product, fetched with the page that shows it and that page's cover (shop.pages)."""
+
+    def bulk_to_python(self, values):
+        from shop import pages
+
+        return pages.products_with_pages(list(values))
+
+    def deconstruct(self):
+        # The stored definition is the plain chooser's: how products are fetched is no schema change.
+        _path, args, kwargs = super().deconstruct()
+        return "wagtail.snippets.blocks.SnippetChooserBlock", args, kwargs
+
+
 class ProductPromotionBlock(blocks.StructBlock):
     """Cover, title, price and a link to the uncached buy page (or "you own this"): a link, never a form,
     so the page that carries it stays cacheable."""
 
-    product = SnippetChooserBlock("shop.Product")
+    product = PromotedProductBlock("shop.Product")
     headline = blocks.CharBlock(required=False, max_length=120, help_text="Defaults to the product's name.")
     text = blocks.TextBlock(required=False, max_length=300, help_text="One or two sentences on why it helps.")
 

@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from wagtail.api import APIField
 from wagtail.api.utils import get_full_url
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import PageParentField
+from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet, PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -32,7 +34,7 @@ from wagtail.models import Page
 from config.api import security
 from config.api.errors import ApiError, responses
 from config.api.types import WholeNumber
-from core import privacy
+from core import fragments, privacy, renditions
 from core.models import AuthorProfile
 from courses.api_fields import PRIVATE_FLAG, GatedField
 
@@ -167,11 +169,57 @@ class Guarded:
         return response
 
 
+VISIBLE_PARENT = "_visible_parent"
+
+
+class VisibleParentField(PageParentField):
+    """The page's parent when the caller may see it, as Wagtail's field answers; taken from the detail view when it
+    already found it (PagesEndpoint.get_object)."""
+
+    def get_attribute(self, instance):
+        if VISIBLE_PARENT in instance.__dict__:
+            return instance.__dict__[VISIBLE_PARENT]
+        return super().get_attribute(instance)
+
+
+class PageSerializer(WagtailPageSerializer):
+    parent = VisibleParentField(read_only=True)
+
+
 class PagesEndpoint(Guarded, PagesAPIViewSet):
+    base_serializer_class = PageSerializer
+
     def get_base_queryset(self):
         # Wagtail leaves out restricted sections but not aliases of their pages: list, detail and find
-        # all start from this queryset.
-        return privacy.visible(super().get_base_queryset(), request=self.request)
+        # all start from this queryset. Built once per request (Wagtail asks for it again for the serializer's
+        # context, and building it reads the restrictions and the site).
+        if getattr(self, "_base_queryset", None) is None:
+            # The site and Wagtail's site root paths (every URL in the answer) with the site's frame, in one cache
+            # read, on the request Wagtail's lookups reach through DRF's wrapper (core.fragments).
+            fragments.load(self.request._request)
+            self._base_queryset = privacy.visible(super().get_base_queryset(), request=self.request)
+        return self._base_queryset.all()
+
+    def get_object(self):
+        page = super().get_object()
+        if VISIBLE_PARENT in page.__dict__:  # prepared by an earlier call for this request
+            return page
+        # Every picture of the answer (hero sizes, share card, JSON-LD, author photo) with one query.
+        renditions.prefetch(renditions.images_in([page], shown=page))
+        # Wagtail's serializer asks the page and its parent for URLs without the request: hand both the site root
+        # paths read with the frame (else each reads Wagtail's cache entry, a query on the database cache). The
+        # parent is fetched now, as the serializer's "parent" field would, and kept on the page (get_parent).
+        root_paths = fragments.load(self.request._request)["site_root_paths"]
+        page._wagtail_cached_site_root_paths = root_paths
+        # The "parent" field shows the parent only when the caller may see it: found among those pages at once
+        # (Wagtail's field fetches the parent, then asks whether it is among them).
+        parent = None
+        if page.depth > 1:
+            parent = self.get_base_queryset().filter(path=page.path[: -page.steplen]).first()
+        page.__dict__[VISIBLE_PARENT] = parent
+        if parent is not None:
+            parent._wagtail_cached_site_root_paths = root_paths
+        return page
 
     @classmethod
     def get_urlpatterns(cls):

@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -32,8 +32,8 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from config.api.fields import SeoField, StructuredDataField
-from core import privacy
+from config.api.fields import SeoField, SortedNamesField, StructuredDataField
+from core import privacy, renditions
 from core.models import AuthorProfile
 from shop.api_fields import ProductField
 from shop.models import Product, format_money
@@ -118,7 +118,7 @@ class ArticleTopic(ItemBase):
 # --- Pages ------------------------------------------------------------------------------------------
 
 
-class WebsitePage(privacy.AliasAwarePrivacyMixin, Page):
+class WebsitePage(renditions.PrefetchRenditionsMixin, privacy.AliasAwarePrivacyMixin, Page):
     """What this app's page types share; abstract."""
 
     class Meta:
@@ -202,16 +202,16 @@ class HomePage(WebsitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = list(live_articles(request=request)[:7])
-        featured = None
-        if self.featured_article_id:
-            featured = next((a for a in articles if a.pk == self.featured_article_id), None)
-            if featured is None:
-                featured = live_articles(request=request).filter(pk=self.featured_article_id).first()
-        if featured is None and articles:
-            featured = articles[0]
+        # One query however many articles there are: the featured one first (when live and public), then the newest.
+        chosen = Case(When(pk=self.featured_article_id or 0, then=Value(1)), default=Value(0))
+        articles = list(
+            live_articles(request=request)
+            .annotate(chosen=chosen)
+            .order_by("-chosen", "-published_date", "-first_published_at", "-pk")[:8]
+        )
+        featured = articles[0] if articles else None
         context["featured_article"] = featured
-        context["latest_articles"] = [a for a in articles if a != featured][:6]
+        context["latest_articles"] = articles[1:7]
         published = live_articles(request=request).values("pk")
         context["topics"] = Topic.objects.filter(
             Exists(ArticleTopic.objects.filter(tag=OuterRef("pk"), content_object__in=published))
@@ -509,7 +509,7 @@ class ArticlePage(WebsitePage):
         APIField("hero_alt"),
         APIField("hero_caption"),
         APIField("author"),
-        APIField("topics"),
+        APIField("topics", serializer=SortedNamesField("topic_list")),
         APIField("body"),
         APIField("published_date"),
         APIField("last_reviewed"),
@@ -621,7 +621,7 @@ class ArticlePage(WebsitePage):
             article["dateModified"] = self.last_updated.isoformat()
         image = self.hero_image or getattr(seo.site_settings(request), "default_share_image", None)
         if image:
-            article["image"] = [seo.absolute_image_url(request, image, "fill-1200x675|format-jpeg")]
+            article["image"] = [seo.absolute_image_url(request, image, seo.STRUCTURED_DATA_IMAGE_SPEC)]
         if self.author:
             article["author"] = self.author.structured_data(request, index_url=self.index_url(request))
             article["author"].pop("@context", None)

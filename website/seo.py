@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from wagtail.models import Site
 
+from core import fragments, renditions
 from core.seo import (  # noqa: F401 - the site's modules use them as seo.absolute(...)
     SCHEMA,
     absolute,
@@ -27,21 +28,46 @@ from core.seo import (  # noqa: F401 - the site's modules use them as seo.absolu
     thumbnail_fields,
 )
 
+# The share card's picture (Open Graph, Twitter) and the JSON-LD article picture.
+SHARE_IMAGE_SPEC = "fill-1200x630|format-jpeg"
+STRUCTURED_DATA_IMAGE_SPEC = "fill-1200x675|format-jpeg"
+SHARE_IMAGE_SPECS = (SHARE_IMAGE_SPEC, STRUCTURED_DATA_IMAGE_SPEC)
+
 
 def site_settings(request):
-    """This site's SiteSettings (with the share image), loaded once per request; unsaved defaults if none."""
+    """This site's SiteSettings (with the share image and its renditions), once per request and from the shared
+    cache between purges (core.fragments); unsaved defaults if none."""
+    return fragments.get(request, "site_settings")
+
+
+def build_site_settings(request, site):
     from website.models import SiteSettings
 
-    def load():
-        site = (
-            Site.find_for_request(request) if request is not None else Site.objects.filter(is_default_site=True).first()
-        )
-        if site is None:
-            return SiteSettings(site_name=settings.WAGTAIL_SITE_NAME)
-        found = SiteSettings.objects.select_related("default_share_image").filter(site=site).first()
-        return found or SiteSettings(site=site, site_name=site.site_name or settings.WAGTAIL_SITE_NAME)
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return SiteSettings(site_name=settings.WAGTAIL_SITE_NAME)
+    found = SiteSettings.objects.select_related("default_share_image").filter(site=site).first()
+    if found is None:
+        return SiteSettings(site=site, site_name=site.site_name or settings.WAGTAIL_SITE_NAME)
+    if found.default_share_image is not None and fragments.kept():
+        # Kept with the settings, its renditions (made now if missing) cost no query on the pages that fall back to
+        # it: the share card's and the JSON-LD picture's.
+        renditions.prefetch([found.default_share_image])
+        found.default_share_image.get_renditions(*SHARE_IMAGE_SPECS)
+    return found
 
-    return request_cache(request, "site_settings", load)
+
+def top_pages(request) -> list:
+    """The home page's live children (plain pages, tree order) for the header menu and the footer."""
+    return fragments.get(request, "top_pages")
+
+
+def build_top_pages(request, site) -> list:
+    from wagtail.models import Page
+
+    root = site.root_page if site else None
+    return list(Page.objects.child_of(root).live()) if root else []
 
 
 def site_root(request):

@@ -40,3 +40,19 @@ class SeoField(DrfField):
             "description": page.search_description or getattr(page, "search_summary", "") or "",
             "share_image": share,
         }
+
+
+class SortedNamesField(DrfField):
+    """The names of a list the page already holds (`attribute`, e.g. an article's `topic_list`), sorted by name as
+    Wagtail's TagsField sorts them, without a query of its own."""
+
+    def __init__(self, attribute: str, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+        self.attribute = attribute
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        return sorted(item.name for item in getattr(page, self.attribute))

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_rooms_above_registered_their_page_types():
-    registered = [model for model, _field in pages._product_pages]
+    registered = [model for model, _field, _shown_with in pages._product_pages]
 
     assert registered == [GuidePage, CoursePage]
 

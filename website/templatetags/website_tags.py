@@ -11,7 +11,7 @@ from website import seo
 
 register = template.Library()
 
-SHARE_IMAGE_SPEC = "fill-1200x630|format-jpeg"
+SHARE_IMAGE_SPEC = seo.SHARE_IMAGE_SPEC
 
 
 def _crumbs(context):
@@ -85,13 +85,8 @@ def breadcrumbs(context):
 
 
 def _top_pages(request) -> list[Page]:
-    """The home page's live children, loaded once per request for the header menu and the footer."""
-
-    def load():
-        root = seo.site_root(request)
-        return list(Page.objects.child_of(root).live()) if root else []
-
-    return seo.request_cache(request, "top_pages", load)
+    """The home page's live children, for the header menu and the footer (website.seo.top_pages)."""
+    return seo.top_pages(request)
 
 
 @register.simple_tag(takes_context=True)
