@@ -146,6 +146,28 @@ def horizontal_scroll(page) -> list[str]:
     return []
 
 
+# Text and controls inside a card (the site's .card) keep clear of its edges; only pictures run to the edge.
+CRAMPED = """(inset) => {
+    const found = [];
+    for (const card of document.querySelectorAll(".card")) {
+        const box = card.getBoundingClientRect();
+        for (const el of card.querySelectorAll("a, button, p, h2, h3, li, progress")) {
+            const r = el.getBoundingClientRect();
+            if (!r.width || !r.height || el.closest(".card-media, picture")) continue;
+            if (r.left - box.left < inset || box.right - r.right < inset) {
+                found.push(el.tagName.toLowerCase() + " '" + (el.innerText || "").trim().slice(0, 40) + "'");
+            }
+        }
+    }
+    return found.slice(0, 3);
+}"""
+CARD_INSET = 8
+
+
+def cramped_cards(page) -> list[str]:
+    return [f"touches its card's edge: {what}" for what in page.evaluate(CRAMPED, CARD_INSET)]
+
+
 def small_targets(page) -> list[str]:
     return [f"small target: {text}" for text in page.evaluate(TARGETS, MIN_TARGET)]
 

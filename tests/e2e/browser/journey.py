@@ -55,6 +55,7 @@ class Journey:
         path = SCREENSHOTS / f"{self.name}-{self.width}-{self.steps:02d}-{slugify(name)}.png"
         self.page.screenshot(path=path, full_page=True)
         found = self.watch.take(self.page) + checks.horizontal_scroll(self.page) + checks.small_targets(self.page)
+        found += checks.cramped_cards(self.page)
         found += checks.axe(self.axe_context, self.page)
         path = self.page.url.removeprefix(self.site.url)
         self.problems += [(f"{self.width}px step {self.steps:02d} {name}: {path}", problem) for problem in found]
