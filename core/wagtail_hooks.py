@@ -21,8 +21,10 @@ def share_request_lookups(page, request, serve_args, serve_kwargs):
 
 @hooks.register("before_serve_page", order=100)
 def mark_page_public(page, request, serve_args, serve_kwargs):
-    """Wagtail's own restriction check runs first (order 0) and answers instead when a page is private, so a
-    request that reaches this hook without credentials gets what every anonymous reader gets. The page may still
+    """Wagtail's own restriction check wraps the page's serve (an `on_serve_page` hook, run after every
+    `before_serve_page` hook) and answers instead when a page is private: with a login redirect or a password form
+    marked never-cache, neither of which the page cache stores (it keeps 200s that allow shared caching only). So
+    what is stored for a request without credentials is what every anonymous reader gets. The page may still
     answer `private` itself (lessons, course pages), which the page cache honours."""
     pagecache.mark_public(request)
 
