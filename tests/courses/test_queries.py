@@ -7,7 +7,8 @@ Wagtail's routing and the session middleware hand it over): lesson page at most 
 The whole HTTP request for a signed-in student adds what every page pays before and around its own work,
 constant too and capped below: the site, Wagtail's routing (the home page, then for each level down a
 query for the child and one for its specific row: three levels to a lesson, two to a course), the view
-restrictions, the session, the user, and the admin-permission check of the Wagtail user bar. Routing is
+restrictions, the session, the user, and the `wagtailadmin.access_admin` check (courses.access.is_staff: user and
+group permissions, which Wagtail's user bar then reuses). Routing is
 Wagtail's own on purpose (a hand-made router saved these queries and leaked a private page through an
 alias); the anonymous page cache of the performance work is where reading gets cheap.
 """
@@ -23,7 +24,7 @@ from tests.courses.world import _lesson, grant
 
 LESSON_BUDGET = 12
 COURSE_BUDGET = 10
-# The page's budget plus the plumbing above: site 1, routing 7 or 5, restrictions 1, session 1, user 1, user bar 2.
+# The page's budget plus the plumbing above: site 1, routing 7 or 5, restrictions 1, session 1, user 1, staff check 2.
 REQUEST_BUDGET = {"paid_lesson": LESSON_BUDGET + 13, "paid": COURSE_BUDGET + 11}
 
 
