@@ -117,8 +117,8 @@ class AuthorProfile(index.Indexed, models.Model):
                 {"@type": "EducationalOccupationalCredential", "credentialCategory": "certification", "name": name}
                 for name in self.credential_list
             ]
-        if self.photo:
-            person["image"] = seo.absolute_image_url(request, self.photo, "fill-480x480|format-jpeg")
+        if self.photo and (image_url := seo.absolute_image_url(request, self.photo, "fill-480x480|format-jpeg")):
+            person["image"] = image_url
         if self.biography_text:
             person["description"] = self.biography_text
         url = self.get_url(request, index_url=index_url)

@@ -8,11 +8,14 @@ maxheight)`, `search_summary`, `social_image`); these helpers build the answers.
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+logger = logging.getLogger(__name__)
 
 SCHEMA = "https://schema.org"
 OEMBED_WIDTH, OEMBED_HEIGHT = 600, 240
@@ -36,8 +39,22 @@ def absolute(request, url: str) -> str:
     return urljoin(settings.WAGTAILADMIN_BASE_URL, url)
 
 
-def absolute_image_url(request, image, spec: str) -> str:
-    return absolute(request, image.get_rendition(spec).url)
+def rendition(image, spec: str):
+    """`image`'s rendition, or None when its original file is missing from storage (a restore without its files,
+    an object store that lost it): the page then answers without that picture instead of failing, as Wagtail's own
+    image tags do, and the log says which file to put back."""
+    from wagtail.images.models import SourceImageIOError  # a models module: API field modules import this one early
+
+    try:
+        return image.get_rendition(spec)
+    except SourceImageIOError:
+        logger.warning("image file missing: %s (image %s)", image.file.name, image.pk)
+        return None
+
+
+def absolute_image_url(request, image, spec: str) -> str | None:
+    found = rendition(image, spec)
+    return absolute(request, found.url) if found is not None else None
 
 
 def oembed_card(
@@ -91,18 +108,20 @@ def oembed_cover(request, image, *, maxwidth: int | None, maxheight: int | None)
     if box is None:
         return {}
     fields = thumbnail_fields(request, image, f"max-{box[0]}x{box[1]}")
-    if fields["thumbnail_width"] < MIN_THUMBNAIL or fields["thumbnail_height"] < MIN_THUMBNAIL:
+    if not fields or fields["thumbnail_width"] < MIN_THUMBNAIL or fields["thumbnail_height"] < MIN_THUMBNAIL:
         return {}
     return fields
 
 
 def thumbnail_fields(request, image, spec: str) -> dict:
-    """oEmbed's thumbnail_url/_width/_height for a rendition of `image`."""
-    rendition = image.get_rendition(spec)
+    """oEmbed's thumbnail_url/_width/_height for a rendition of `image`; {} when its file is missing."""
+    found = rendition(image, spec)
+    if found is None:
+        return {}
     return {
-        "thumbnail_url": absolute(request, rendition.url),
-        "thumbnail_width": rendition.width,
-        "thumbnail_height": rendition.height,
+        "thumbnail_url": absolute(request, found.url),
+        "thumbnail_width": found.width,
+        "thumbnail_height": found.height,
     }
 
 

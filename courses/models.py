@@ -176,8 +176,8 @@ class CoursePage(renditions.PrefetchRenditionsMixin, privacy.AliasAwarePrivacyMi
             },
             "hasCourseInstance": [instance],
         }
-        if self.cover is not None:
-            data["image"] = seo.absolute_image_url(request, self.cover, "fill-1200x630")
+        if self.cover is not None and (image_url := seo.absolute_image_url(request, self.cover, "fill-1200x630")):
+            data["image"] = image_url
         product = self.product
         if product is not None:
             data["offers"] = seo.offer(

@@ -620,8 +620,8 @@ class ArticlePage(WebsitePage):
         if self.last_updated:
             article["dateModified"] = self.last_updated.isoformat()
         image = self.hero_image or getattr(seo.site_settings(request), "default_share_image", None)
-        if image:
-            article["image"] = [seo.absolute_image_url(request, image, seo.STRUCTURED_DATA_IMAGE_SPEC)]
+        if image and (image_url := seo.absolute_image_url(request, image, seo.STRUCTURED_DATA_IMAGE_SPEC)):
+            article["image"] = [image_url]
         if self.author:
             article["author"] = self.author.structured_data(request, index_url=self.index_url(request))
             article["author"].pop("@context", None)
@@ -795,8 +795,8 @@ class GuidePage(privacy.AliasAwarePrivacyMixin, Page):
             book["datePublished"] = str(self.year)
         if self.edition:
             book["bookEdition"] = self.edition
-        if self.cover:
-            book["image"] = request.build_absolute_uri(self.cover.get_rendition("width-800").url)
+        if self.cover and (cover := seo.rendition(self.cover, "width-800")):
+            book["image"] = request.build_absolute_uri(cover.url)
         if self.author:
             book["author"] = seo.nested(self.author.structured_data(request))
         if self.product:

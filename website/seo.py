@@ -9,7 +9,10 @@ Page types plug in through plain attributes and methods, with no import of this 
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 
 from core import fragments, renditions
@@ -24,6 +27,7 @@ from core.seo import (  # noqa: F401 - the site's modules use them as seo.absolu
     oembed_cover,
     oembed_thumbnail,
     offer,
+    rendition,
     request_cache,
     thumbnail_fields,
 )
@@ -54,7 +58,9 @@ def build_site_settings(request, site):
         # Kept with the settings, its renditions (made now if missing) cost no query on the pages that fall back to
         # it: the share card's and the JSON-LD picture's.
         renditions.prefetch([found.default_share_image])
-        found.default_share_image.get_renditions(*SHARE_IMAGE_SPECS)
+        # When its file is missing the pages show no share picture (core.seo.rendition logs it).
+        with contextlib.suppress(SourceImageIOError):
+            found.default_share_image.get_renditions(*SHARE_IMAGE_SPECS)
     return found
 
 

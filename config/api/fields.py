@@ -33,8 +33,14 @@ class SeoField(DrfField):
         image = getattr(page, "social_image", None)
         share = None
         if image is not None:
-            rendition = image.get_rendition("fill-1200x630|format-jpeg")
-            share = {"url": rendition.full_url, "width": rendition.width, "height": rendition.height}
+            from wagtail.images.models import SourceImageIOError  # a models module: imported once apps are ready
+
+            try:
+                rendition = image.get_rendition("fill-1200x630|format-jpeg")
+            except SourceImageIOError:  # its file is missing from storage: no share picture rather than a 500
+                rendition = None
+            if rendition is not None:
+                share = {"url": rendition.full_url, "width": rendition.width, "height": rendition.height}
         return {
             "title": page.seo_title or page.title,
             "description": page.search_description or getattr(page, "search_summary", "") or "",

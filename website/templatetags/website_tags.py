@@ -48,8 +48,8 @@ def page_meta(context) -> dict:
         "twitter_site": settings.twitter_handle,
         "image": None,
     }
-    if image is not None:
-        rendition = image.get_rendition(SHARE_IMAGE_SPEC)
+    rendition = seo.rendition(image, SHARE_IMAGE_SPEC) if image is not None else None
+    if rendition is not None:
         alt = getattr(page, "hero_alt", "") if image == getattr(page, "hero_image", None) else ""
         meta["image"] = {
             "url": seo.absolute(request, rendition.url),
