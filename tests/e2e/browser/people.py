@@ -61,8 +61,11 @@ FOCUSED = """() => {
   if (!el || el === document.body) return null;
   const label = el.labels && el.labels[0] ? el.labels[0].textContent : "";
   const name = (el.getAttribute("aria-label") || label || el.textContent || el.value || "").trim();
-  const style = getComputedStyle(el);
-  const ring = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 || style.boxShadow !== "none";
+  const drawn = (style) =>
+    style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 || style.boxShadow !== "none";
+  // A card's title link is the whole card's target: the ring is drawn around the card (site.css, :focus-within).
+  const card = el.closest(".card");
+  const ring = drawn(getComputedStyle(el)) || (card !== null && drawn(getComputedStyle(card)));
   return {name: name.replace(/\\s+/g, " "), tag: el.tagName.toLowerCase(), type: el.type || "", ring};
 }"""
 
