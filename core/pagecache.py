@@ -76,7 +76,7 @@ def purge(*, reason: str) -> None:
     """
 
     def bump():
-        _cache().set(GENERATION_KEY, secrets.token_hex(8), None)
+        shared_cache().set(GENERATION_KEY, secrets.token_hex(8), None)
         logger.info("page cache purged", extra={"reason": reason})
 
     transaction.on_commit(bump)
@@ -86,21 +86,15 @@ def shared_cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-_cache = shared_cache
-
-
 def current_generation(found: dict) -> str:
     """The current generation, from a `get_many` that included GENERATION_KEY (core.fragments reads it so too)."""
     generation = found.get(GENERATION_KEY)
     if generation is None:
         # Never set, or evicted: a fresh one makes every older entry stale, which is always safe.
-        cache = _cache()
+        cache = shared_cache()
         cache.add(GENERATION_KEY, secrets.token_hex(8), None)
         generation = cache.get(GENERATION_KEY)
     return generation
-
-
-_generation = current_generation
 
 
 def has_credentials(request) -> bool:
@@ -259,7 +253,7 @@ class PageCacheMiddleware:
         origin = request.META.get("HTTP_ORIGIN", "")
         base = hashlib.blake2b(f"{base}|{origin}".encode(), digest_size=16).hexdigest()
         encoding = preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        cache = _cache()
+        cache = shared_cache()
         key = f"pagecache:{self.release}:{base}:{encoding}"
         found = cache.get_many([GENERATION_KEY, key])
         generation = current_generation(found)

@@ -59,7 +59,7 @@ def test_an_unpublish_shows_on_the_next_anonymous_request(client, site_tree, dja
 
 def test_a_snippet_or_a_price_change_purges(site_tree, django_capture_on_commit_callbacks):
     product = ProductFactory()
-    before = pagecache._generation({})
+    before = pagecache.current_generation({})
     with django_capture_on_commit_callbacks(execute=True):
         site_tree.author.name = "Another name"
         site_tree.author.save()
